@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+// bermo: a Swift evaluation harness and CPU training runtime for BERMo.
+// Dependencies flow one way: BermoRuntime <- BermoHarness <- Plugins <- bermo (CLI).
+import PackageDescription
+
+let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "bermo",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "bermo", targets: ["bermo"]),
+        .library(name: "BermoRuntime", targets: ["BermoRuntime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        // OpenBLAS (Debian: libopenblas-dev) through pkg-config.
+        .systemLibrary(
+            name: "COpenBLAS",
+            path: "Sources/COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        // The model runtime: checkpoints, tokenizer, kernels, forward/backward. Knows nothing of the harness.
+        .target(
+            name: "BermoRuntime",
+            dependencies: ["COpenBLAS"],
+            path: "Sources/BermoRuntime",
+            swiftSettings: optimise
+        ),
+        .executableTarget(
+            name: "bermo",
+            dependencies: [
+                "BermoRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/bermo",
+            swiftSettings: optimise
+        ),
+        .testTarget(
+            name: "BermoRuntimeTests",
+            dependencies: ["BermoRuntime"],
+            path: "Tests/BermoRuntimeTests"
+        ),
+    ]
+)
