@@ -3,7 +3,11 @@
 // Dependencies flow one way: BermoRuntime <- BermoHarness <- Plugins <- bermo (CLI).
 import PackageDescription
 
+/// Kernels are raw-pointer loops: checked arithmetic and bounds checks stop them vectorising in release.
+/// The runtime uses Swift 5 mode because its worker closures capture raw pointers, which are not `Sendable`;
+/// the kernels guarantee disjoint writes themselves.
 let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+let runtimeSettings: [SwiftSetting] = optimise + [.swiftLanguageMode(.v5)]
 
 let package = Package(
     name: "bermo",
@@ -28,7 +32,7 @@ let package = Package(
             name: "BermoRuntime",
             dependencies: ["COpenBLAS"],
             path: "Sources/BermoRuntime",
-            swiftSettings: optimise
+            swiftSettings: runtimeSettings
         ),
         .executableTarget(
             name: "bermo",

@@ -1,0 +1,79 @@
+import Foundation
+
+/// Turns sentences into pooled per-layer vectors with a frozen encoder.
+///
+/// Sentences are tokenized, sorted by length and cut into batches of `batchSize`; each batch is
+/// packed with no padding (`PackedBatch`), so a batch costs exactly its real tokens. Results come
+/// back in input order.
+public final class SentenceEncoder: @unchecked Sendable {
+    public let model: BertModel
+    public let tokenizer: BertTokenizer
+    public let maxLength: Int
+    public let batchSize: Int
+    private let activations = Activations()
+
+    public init(model: BertModel, tokenizer: BertTokenizer, maxLength: Int = 128, batchSize: Int = 32) throws {
+        guard maxLength >= 2 else { throw RuntimeError("--max-length \(maxLength) is too small: [CLS] and [SEP] alone need 2") }
+        guard maxLength <= model.config.maxPositionEmbeddings else {
+            throw RuntimeError("--max-length \(maxLength) exceeds the model's max_position_embeddings (\(model.config.maxPositionEmbeddings)); use at most that")
+        }
+        guard batchSize >= 1 else { throw RuntimeError("--batch-size must be at least 1 (got \(batchSize))") }
+        self.model = model; self.tokenizer = tokenizer; self.maxLength = maxLength; self.batchSize = batchSize
+    }
+
+    /// Tokenizes sentences (single segment) with truncation to `maxLength`.
+    public func tokenize(_ texts: [String]) -> [Encoding] {
+        texts.map { tokenizer.encode($0, maxLength: maxLength) }
+    }
+
+    /// Encodes already-tokenized sentences. `progress` receives the number of sentences finished so far.
+    public func encode(_ encodings: [Encoding], layers: [Int], poolings: [Pooling],
+                       progress: ((Int) -> Void)? = nil) throws -> PooledFeatures {
+        let L = model.config.numHiddenLayers, H = model.config.hiddenSize
+        for l in layers where l < 0 || l > L {
+            throw RuntimeError("layer \(l) does not exist: this model has hidden states 0...\(L) (0 = embeddings)")
+        }
+        var out = PooledFeatures(count: encodings.count, layers: layers, dim: H, poolings: poolings)
+        let order = encodings.indices.sorted { encodings[$0].inputIds.count < encodings[$1].inputIds.count }
+        var done = 0
+        for start in stride(from: 0, to: order.count, by: batchSize) {
+            let members = Array(order[start..<min(start + batchSize, order.count)])
+            let batch = PackedBatch(sequences: members.map { (encodings[$0].inputIds, encodings[$0].tokenTypeIds) },
+                                    heads: model.config.numAttentionHeads)
+            model.forwardEncoder(batch, activations)
+            for p in poolings {
+                out.withStorage(p) { dst in pool(p, batch: batch, members: members, layers: layers, into: dst) }
+            }
+            done += members.count
+            progress?(done)
+        }
+        return out
+    }
+
+    /// Convenience: tokenize then encode.
+    public func encode(_ texts: [String], layers: [Int], poolings: [Pooling],
+                       progress: ((Int) -> Void)? = nil) throws -> PooledFeatures {
+        try encode(tokenize(texts), layers: layers, poolings: poolings, progress: progress)
+    }
+
+    private func pool(_ pooling: Pooling, batch: PackedBatch, members: [Int], layers: [Int],
+                      into dst: UnsafeMutablePointer<Float>) {
+        let H = model.config.hiddenSize
+        for (s, sentence) in members.enumerated() {
+            let o = batch.offsets[s], T = batch.lengths[s]
+            for (k, l) in layers.enumerated() {
+                let h = activations.hiddenState(l) + o * H
+                let y = dst + (sentence * layers.count + k) * H
+                switch pooling {
+                case .cls:
+                    y.update(from: h, count: H)
+                case .mean:
+                    y.update(repeating: 0, count: H)
+                    for t in 0..<T { let row = h + t * H; for i in 0..<H { y[i] += row[i] } }
+                    let inv = 1 / Float(T)
+                    for i in 0..<H { y[i] *= inv }
+                }
+            }
+        }
+    }
+}

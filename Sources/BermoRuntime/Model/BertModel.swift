@@ -1,0 +1,96 @@
+import Foundation
+
+/// A BERT encoder (plus pooler, and optionally a BERMo mix and a classification head) whose
+/// parameters all live in one `ParameterBuffer` laid out by `ParameterLayout`.
+public final class BertModel: @unchecked Sendable {
+    public let config: BertConfig
+    public let layout: ParameterLayout
+    public let parameters: ParameterBuffer
+    /// The BERMo mix options and the hidden-state indices it reads, when the model has one.
+    public let mix: MixConfig?
+    public let mixLayers: [Int]
+    /// What loading noticed but did not fail on (ignored tensors, freshly initialised ones).
+    public private(set) var notes: [String] = []
+
+    /// A model with freshly initialised weights (Hugging Face's scheme: N(0, 0.02) matrices and
+    /// embeddings, zero biases, unit LayerNorm gains), reproducible from `seed`.
+    public init(config: BertConfig, numLabels: Int? = nil, mix: MixConfig? = nil, seed: UInt64 = 0) throws {
+        guard config.hiddenSize % config.numAttentionHeads == 0 else {
+            throw RuntimeError("hidden_size \(config.hiddenSize) is not divisible by num_attention_heads \(config.numAttentionHeads)")
+        }
+        self.config = config
+        self.mix = mix
+        mixLayers = try mix?.resolvedLayers(numLayers: config.numHiddenLayers) ?? []
+        layout = ParameterLayout(config: config, numLabels: numLabels, mixSize: mix == nil ? nil : mixLayers.count)
+        parameters = ParameterBuffer(count: layout.total)
+        var rng = SeededRandom(seed: seed)
+        for t in layout.tensors { initialise(t, rng: &rng) }
+    }
+
+    /// Initialises one tensor in place (also used for heads a checkpoint does not carry).
+    func initialise(_ t: ParameterLayout.Tensor, rng: inout SeededRandom) {
+        let p = parameters[t.offset]
+        if t.group == .mix {
+            if t.name.hasSuffix("gamma") { p[0] = mix?.initialGamma ?? 1 }
+            else { for i in 0..<t.count { p[i] = mix?.initialWeights?[i] ?? 0 } }
+        } else if t.name.hasSuffix("LayerNorm.weight") {
+            p.update(repeating: 1, count: t.count)
+        } else if t.shape.count == 1 {
+            p.update(repeating: 0, count: t.count)
+        } else {
+            for i in 0..<t.count { p[i] = 0.02 * rng.nextNormal() }
+        }
+    }
+
+    /// Loads a Hugging Face BERT directory (`config.json`, `model.safetensors`). Tensor names may carry
+    /// the `bert.` prefix (as `BertFor*` checkpoints do) or not (`BertModel`). Encoder and embedding
+    /// tensors are required; the pooler, the mix and the classifier are loaded when present with the
+    /// right shape and freshly initialised otherwise (each case recorded in `notes`).
+    public static func load(directory: URL, numLabels: Int? = nil, mix: MixConfig? = nil, seed: UInt64 = 0) throws -> BertModel {
+        let config = try BertConfig.load(from: directory.appendingPathComponent("config.json"))
+        let model = try BertModel(config: config, numLabels: numLabels, mix: mix, seed: seed)
+        let file = directory.appendingPathComponent("model.safetensors")
+        try model.loadWeights(from: try SafetensorsFile(contentsOf: file), path: file.path)
+        return model
+    }
+
+    func loadWeights(from st: SafetensorsFile, path: String) throws {
+        var used = Set<String>(), missing: [String] = [], wrongShape: [String] = []
+        let available = Set(st.tensorNames)
+        for t in layout.tensors {
+            let candidates = [t.name, "bert." + t.name]
+            guard let name = candidates.first(where: available.contains), let info = st.info(name) else {
+                if t.group == .embeddings || t.group == .encoder { missing.append(t.name) }
+                else { notes.append("\(t.name) is not in the checkpoint; initialised fresh") }
+                continue
+            }
+            guard info.shape == t.shape else {
+                if t.group == .embeddings || t.group == .encoder || t.group == .pooler {
+                    wrongShape.append("\(name): checkpoint \(info.shape), config.json implies \(t.shape)")
+                } else {
+                    notes.append("\(name) has shape \(info.shape), this head needs \(t.shape); initialised fresh")
+                }
+                used.insert(name)
+                continue
+            }
+            try st.copyFloats(name, into: parameters[t.offset], count: t.count)
+            used.insert(name)
+        }
+        if !missing.isEmpty {
+            throw RuntimeError("""
+                \(path) lacks \(missing.count) tensor(s) a BERT encoder needs: \(missing.prefix(8).joined(separator: ", "))\
+                \(missing.count > 8 ? ", …" : ""). Is this a BERT checkpoint whose config.json matches it?
+                """)
+        }
+        if !wrongShape.isEmpty {
+            throw RuntimeError("\(path) does not match its config.json: \(wrongShape.prefix(4).joined(separator: "; ")). Check hidden_size, intermediate_size, vocab_size and num_hidden_layers.")
+        }
+        let ignored = available.subtracting(used).sorted()
+        if !ignored.isEmpty {
+            notes.append("ignored \(ignored.count) checkpoint tensor(s) this model does not use: \(ignored.prefix(6).joined(separator: ", "))\(ignored.count > 6 ? ", …" : "")")
+        }
+    }
+
+    /// A pointer to a parameter by its offset in the layout.
+    @inline(__always) public func p(_ offset: Int) -> UnsafeMutablePointer<Float> { parameters[offset] }
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import BermoRuntime
+import Foundation
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Speed benchmarks (run in a release build; see BENCHMARKS.md).",
+        subcommands: [BenchEncode.self])
+}
+
+/// The encode benchmark, workload for workload the same as `scripts/reference/bench_encode_torch.py`.
+struct BenchEncode: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "encode", abstract: "Sentences/s for MiniLM-L6: 32x128 full batches and 2,000 SST-2 sentences; sgemm ceiling.")
+
+    @OptionGroup var modelOptions: ModelOptions
+    @Option(name: .customLong("data-dir"), help: "Data directory holding glue/SST-2 (default $BERMO_DATA or ../shared/data).")
+    var dataDir: String?
+    @Option(help: "Timed repetitions (median reported).")
+    var reps: Int = 5
+
+    func run() throws {
+        let (model, tokenizer, _) = try modelOptions.load()
+        let data = DataDirectory.resolve(dataDir).appendingPathComponent("glue/SST-2")
+        func sst2(_ name: String) throws -> [String] {
+            let lines = try TextLines.read(data.appendingPathComponent(name).path).dropFirst()
+            return lines.map { String($0.split(separator: "\t", omittingEmptySubsequences: false)[0]) }
+        }
+        let dev = try sst2("dev.tsv"), train = try sst2("train.tsv")
+        let threads = Compute.threads
+
+        // sgemm ceiling on this model's three projection shapes (tokens = 4096), our row split.
+        let flopsPerToken = model.flopsPerToken(sequenceLength: 128)
+        for (k, n) in [(model.config.hiddenSize, 3 * model.config.hiddenSize),
+                       (model.config.hiddenSize, model.config.intermediateSize),
+                       (model.config.intermediateSize, model.config.hiddenSize)] {
+            let m = 4096
+            let a = ParameterBuffer(count: m * k), b = ParameterBuffer(count: n * k), c = ParameterBuffer(count: m * n)
+            for i in 0..<a.count { a.base[i] = Float(i % 7) * 0.01 }
+            for i in 0..<b.count { b.base[i] = Float(i % 5) * 0.01 }
+            let t = median(reps: reps) {
+                Linear.forward(out: c.base, inp: a.base, weight: b.base, bias: nil, rows: m, inDim: k, outDim: n)
+            }
+            emit(["impl": "bermo", "workload": "sgemm-\(m)x\(k)x\(n)", "gflops": 2.0 * Double(m * n * k) / t / 1e9, "threads": threads])
+        }
+
+        // 1. full padding: 32 sequences of exactly 128 tokens.
+        let encoder = try SentenceEncoder(model: model, tokenizer: tokenizer, maxLength: 128, batchSize: 32)
+        let texts = (0..<32).map { i in train[(i * 12)..<((i + 1) * 12)].joined(separator: " ") }
+        let full = encoder.tokenize(texts)
+        guard full.allSatisfy({ $0.inputIds.count == 128 }) else { throw ValidationFailure("bench: a full-padding sequence is shorter than 128 tokens") }
+        let batch = PackedBatch(sequences: full.map { ($0.inputIds, $0.tokenTypeIds) }, heads: model.config.numAttentionHeads)
+        let acts = Activations()
+        model.forwardEncoder(batch, acts)
+        let tFull = median(reps: reps) { model.forwardEncoder(batch, acts) }
+        emit(["impl": "bermo", "workload": "full-32x128", "seconds_per_batch": tFull, "sentences_per_s": 32 / tFull,
+              "gflops": flopsPerToken * 4096 / tFull / 1e9, "threads": threads])
+
+        // 2. real lengths: tokenize + length-sorted packed batches + [CLS] and mean of every layer.
+        let sentences = dev + train.prefix(2000 - dev.count)
+        let layers = Array(0...model.config.numHiddenLayers)
+        var tokens = 0
+        let run = { () throws -> Void in
+            let enc = encoder.tokenize(sentences)
+            tokens = enc.reduce(0) { $0 + $1.inputIds.count }
+            _ = try encoder.encode(enc, layers: layers, poolings: [.cls, .mean])
+        }
+        try run()
+        var times: [Double] = []
+        for _ in 0..<max(1, reps / 2) {
+            let t0 = Date(); try run(); times.append(Date().timeIntervalSince(t0))
+        }
+        let tReal = times.sorted()[times.count / 2]
+        let tokStart = Date(); _ = encoder.tokenize(sentences); let tTok = Date().timeIntervalSince(tokStart)
+        emit(["impl": "bermo", "workload": "sst2-2000-real", "seconds": tReal, "sentences_per_s": Double(sentences.count) / tReal,
+              "tokens": tokens, "tokenize_seconds": tTok, "threads": threads])
+    }
+
+    func median(reps: Int, _ body: () -> Void) -> Double {
+        var times: [Double] = []
+        for _ in 0..<max(1, reps) {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        }
+        return times.sorted()[times.count / 2]
+    }
+
+    func emit(_ fields: [String: Any]) {
+        let data = try! JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// A one-line progress bar on stderr: count, rate and ETA, redrawn at most 5 times a second.
+/// Quiet when stderr is not a terminal except for a final line, so logs stay readable.
+final class ProgressBar {
+    let total: Int
+    let label: String
+    private let start = Date()
+    private var lastDraw = Date.distantPast
+    private let interactive = isatty(2) != 0
+
+    init(total: Int, label: String) { self.total = total; self.label = label }
+
+    func update(_ done: Int, extra: String = "") {
+        let now = Date()
+        guard interactive, now.timeIntervalSince(lastDraw) > 0.2 || done == total else { return }
+        lastDraw = now
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line(done, now: now, extra: extra)).utf8))
+    }
+
+    func finish(extra: String = "") {
+        let text = line(total, now: Date(), extra: extra)
+        FileHandle.standardError.write(Data(((interactive ? "\r\u{1B}[K" : "") + text + "\n").utf8))
+    }
+
+    private func line(_ done: Int, now: Date, extra: String) -> String {
+        let elapsed = now.timeIntervalSince(start)
+        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let frac = total > 0 ? Double(done) / Double(total) : 1
+        let width = 24, filled = Int(frac * Double(width))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+        let eta = rate > 0 ? Double(total - done) / rate : 0
+        return String(format: "%@ %@ %d/%d  %.1f/s  %@ %@", label, bar, done, total, rate,
+                      done < total ? "ETA " + Self.clock(eta) : "in " + Self.clock(elapsed), extra)
+    }
+
+    static func clock(_ s: Double) -> String {
+        let t = Int(s.rounded())
+        return t >= 3600 ? String(format: "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60) : String(format: "%d:%02d", t / 60, t % 60)
+    }
+}
