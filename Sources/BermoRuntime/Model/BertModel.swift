@@ -54,13 +54,14 @@ public final class BertModel: @unchecked Sendable {
         return model
     }
 
-    func loadWeights(from st: SafetensorsFile, path: String) throws {
+    /// - Parameter requireHead: resuming a run needs the head and mix too, not fresh ones.
+    func loadWeights(from st: SafetensorsFile, path: String, requireHead: Bool = false) throws {
         var used = Set<String>(), missing: [String] = [], wrongShape: [String] = []
         let available = Set(st.tensorNames)
         for t in layout.tensors {
             let candidates = [t.name, "bert." + t.name]
             guard let name = candidates.first(where: available.contains), let info = st.info(name) else {
-                if t.group == .embeddings || t.group == .encoder { missing.append(t.name) }
+                if t.group == .embeddings || t.group == .encoder || requireHead { missing.append(t.name) }
                 else { notes.append("\(t.name) is not in the checkpoint; initialised fresh") }
                 continue
             }

@@ -16,7 +16,7 @@ public struct ParameterLayout: Sendable {
     }
 
     /// Parameter groups get their own learning rate (the BERMo mix trains faster than the encoder).
-    public enum Group: String, Sendable, CaseIterable { case embeddings, encoder, pooler, mix, classifier }
+    public enum Group: String, Sendable, Codable, CaseIterable { case embeddings, encoder, pooler, mix, classifier }
 
     public struct Layer: Sendable {
         public let qkvWeight, qkvBias, attnOutWeight, attnOutBias, ln1Gamma, ln1Beta: Int

@@ -1,0 +1,59 @@
+/// A sentence (or sentence pair) with its target, as fine-tuning and evaluation consume it.
+public struct Example: Sendable {
+    public var text: String
+    public var pair: String?
+    /// Class index for classification; ignored for regression.
+    public var label: Int
+    /// Target value for regression; ignored for classification.
+    public var value: Float
+    public init(text: String, pair: String? = nil, label: Int = 0, value: Float = 0) {
+        self.text = text; self.pair = pair; self.label = label; self.value = value
+    }
+}
+
+/// Classification over named labels, or regression on one value.
+public enum TaskKind: Sendable, Equatable, Codable {
+    case classification(labels: [String])
+    case regression
+    public var numLabels: Int {
+        switch self { case .classification(let l): l.count; case .regression: 1 }
+    }
+}
+
+extension TSVTable {
+    /// Reads examples from named columns. Classification labels are mapped through `kind`'s label
+    /// list; an unknown label is an error naming the line.
+    public func examples(textColumn: String, pairColumn: String?, labelColumn: String, kind: TaskKind) throws -> [Example] {
+        let t = try column(textColumn, option: "--text-column")
+        let p = try pairColumn.map { try column($0, option: "--text-pair-column") }
+        let l = try column(labelColumn, option: "--label-column")
+        var index: [String: Int] = [:]
+        if case .classification(let labels) = kind { for (i, name) in labels.enumerated() { index[name] = i } }
+        return try rows.map { row in
+            let raw = row.fields[l]
+            var ex = Example(text: row.fields[t], pair: p.map { row.fields[$0] })
+            switch kind {
+            case .classification(let labels):
+                guard let i = index[raw] else {
+                    throw RuntimeError("\(path):\(row.line): label '\(raw)' in column '\(labelColumn)' is not one of the task's labels (\(labels.joined(separator: ", ")))")
+                }
+                ex.label = i
+            case .regression:
+                guard let v = Float(raw), v.isFinite else {
+                    throw RuntimeError("\(path):\(row.line): '\(raw)' in column '\(labelColumn)' is not a number, but the task is regression")
+                }
+                ex.value = v
+            }
+            return ex
+        }
+    }
+
+    /// The label set of a column, sorted numerically when every label is an integer (so "0","1"
+    /// map to 0, 1 as in GLUE) and lexically otherwise.
+    public func labelSet(_ labelColumn: String) throws -> [String] {
+        let l = try column(labelColumn, option: "--label-column")
+        let set = Set(rows.map { $0.fields[l] })
+        if set.allSatisfy({ Int($0) != nil }) { return set.sorted { Int($0)! < Int($1)! } }
+        return set.sorted()
+    }
+}

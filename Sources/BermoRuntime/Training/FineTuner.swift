@@ -1,0 +1,168 @@
+import Foundation
+
+/// Fine-tunes a `BertModel` with a classification or regression head (plain BERT or BERMo):
+/// dropout, AdamW with per-group learning rates, global-norm clipping, warm-up + decay, periodic dev
+/// evaluation, divergence detection and resumable checkpoints.
+public final class FineTuner: @unchecked Sendable {
+    public let model: BertModel
+    public let tokenizer: BertTokenizer
+    public let config: FineTuneConfig
+    public let kind: TaskKind
+    public let optimizer: AdamW
+    public let gradients: ParameterBuffer
+    /// Computes dev metrics from predictions; defaults to accuracy or Pearson/Spearman.
+    public var metrics: (Predictions, [Example]) -> [String: Double]
+
+    private let acts = Activations(), head = HeadActivations(), scratch = GradientScratch()
+    public private(set) var step = 0
+    public private(set) var rng: SeededRandom
+    public private(set) var history: [LogEntry] = []
+
+    public init(model: BertModel, tokenizer: BertTokenizer, config: FineTuneConfig, kind: TaskKind) throws {
+        guard model.numLabels == kind.numLabels else {
+            throw RuntimeError("the model head has \(model.numLabels) outputs but the task needs \(kind.numLabels)")
+        }
+        guard config.perDeviceTrainBatchSize >= 1 else { throw RuntimeError("per_device_train_batch_size must be at least 1") }
+        guard config.maxSeqLength >= 2 && config.maxSeqLength <= model.config.maxPositionEmbeddings else {
+            throw RuntimeError("max_seq_length \(config.maxSeqLength) must lie in 2...\(model.config.maxPositionEmbeddings) (the model's max_position_embeddings)")
+        }
+        self.model = model; self.tokenizer = tokenizer; self.config = config; self.kind = kind
+        optimizer = AdamW(layout: model.layout, hyper: .init(weightDecay: config.weightDecay))
+        gradients = ParameterBuffer(count: model.layout.total)
+        rng = SeededRandom(seed: config.seed)
+        metrics = { p, e in p.defaultMetrics(e, kind: kind) }
+    }
+
+    func encode(_ examples: [Example]) -> [Encoding] {
+        examples.map { tokenizer.encode($0.text, pair: $0.pair, maxLength: config.maxSeqLength) }
+    }
+
+    func targets(_ examples: [Example], _ idx: [Int]) -> Targets {
+        switch kind {
+        case .classification: .classes(idx.map { examples[$0].label })
+        case .regression: .values(idx.map { examples[$0].value })
+        }
+    }
+
+    /// The example order of `epoch`: a seeded shuffle that depends only on (seed, epoch), so a resumed
+    /// run sees exactly the batches the uninterrupted one would have.
+    public static func order(count: Int, seed: UInt64, epoch: Int) -> [Int] {
+        var r = SeededRandom(seed: seed &* 0x9E37_79B9 &+ UInt64(epoch) &+ 1)
+        var order = Array(0..<count)
+        order.shuffle(using: &r)
+        return order
+    }
+
+    /// Trains on `train`, evaluating on `dev` every `evalSteps` and at the end. `checkpoint` (if set)
+    /// is called after each evaluation so the caller can persist a resumable state.
+    public func train(_ train: [Example], dev: [Example], observer: (TrainingEvent) -> Void = { _ in },
+                      checkpoint: ((FineTuner) throws -> Void)? = nil) throws -> TrainingResult {
+        guard !train.isEmpty else { throw RuntimeError("the training set is empty") }
+        let trainEnc = encode(train), devEnc = encode(dev)
+        let B = config.perDeviceTrainBatchSize
+        let perEpoch = (train.count + B - 1) / B
+        let total = config.totalSteps(trainCount: train.count), warmup = config.warmup(total: total)
+        let rates = config.learningRates(variant: model.variant)
+        let trainable = Set(rates.keys)
+        let dropout = (config.hiddenDropout ?? model.config.hiddenDropoutProb,
+                       config.attentionDropout ?? model.config.attentionProbsDropoutProb)
+        let start = Date()
+        var status = RunStatus.completed, divergedAt: Int?, reason: String?
+        var lastLoss: Float = .nan, constantEvals = 0
+        var dlogits = [Float](repeating: 0, count: B * model.numLabels)
+        let startStep = step
+        while step < total {
+            let epoch = step / perEpoch, within = step % perEpoch
+            let order = Self.order(count: train.count, seed: config.seed, epoch: epoch)
+            let idx = Array(order[(within * B)..<min((within + 1) * B, train.count)])
+            let batch = PackedBatch(sequences: idx.map { (trainEnc[$0].inputIds, trainEnc[$0].tokenTypeIds) },
+                                    heads: model.config.numAttentionHeads)
+            model.forwardEncoder(batch, acts, dropout: (dropout.0, dropout.1), rng: &rng)
+            model.forwardHead(batch, acts, head, dropout: dropout.0, rng: &rng)
+            if dlogits.count < idx.count * model.numLabels { dlogits = [Float](repeating: 0, count: idx.count * model.numLabels) }
+            let loss = dlogits.withUnsafeMutableBufferPointer { model.loss(head, targets(train, idx), dlogits: $0.baseAddress) }
+            guard loss.isFinite else {
+                status = .diverged; divergedAt = step + 1; reason = "training loss became \(loss) at step \(step + 1)"
+                observer(.diverged(step: step + 1, reason: reason!))
+                break
+            }
+            gradients.zero()
+            dlogits.withUnsafeBufferPointer {
+                model.backward(batch, acts, head, dlogits: $0.baseAddress!, grads: gradients, scratch: scratch, trainable: trainable)
+            }
+            let norm = GradientClipping.clip(gradients, layout: model.layout, groups: trainable, maxNorm: config.maxGradNorm)
+            let factor = config.schedule.factor(step: step, warmup: warmup, total: total)
+            optimizer.update(parameters: model.parameters, gradients: gradients, learningRates: rates.mapValues { $0 * factor })
+            step += 1
+            lastLoss = loss
+            observer(.step(step: step, total: total, loss: loss))
+            let evalNow = step == total || (config.evalSteps.map { step % $0 == 0 } ?? false)
+            if evalNow {
+                let entry = evaluationEntry(dev: dev, devEnc: devEnc, loss: loss, lr: rates[.encoder].map { $0 * factor },
+                                            gradNorm: norm, epoch: Double(step) / Double(perEpoch))
+                history.append(entry.0)
+                observer(.evaluation(entry.0))
+                try checkpoint?(self)
+                constantEvals = entry.1.isConstant ? constantEvals + 1 : 0
+                if let patience = config.collapsePatience, constantEvals >= patience {
+                    status = .diverged; divergedAt = step
+                    reason = "dev predictions collapsed to a single class for \(constantEvals) evaluations in a row"
+                    observer(.diverged(step: step, reason: reason!))
+                    break
+                }
+            }
+        }
+        _ = lastLoss
+        let seconds = Date().timeIntervalSince(start)
+        let finalEval = history.last?.eval ?? [:]
+        return TrainingResult(status: status, divergedAtStep: divergedAt, divergenceReason: reason, steps: step,
+                              finalEval: finalEval, logHistory: history, trainSeconds: seconds,
+                              examplesPerSecond: Double((step - startStep) * B) / max(seconds, 1e-9))
+    }
+
+    private func evaluationEntry(dev: [Example], devEnc: [Encoding], loss: Float, lr: Float?, gradNorm: Float,
+                                 epoch: Double) -> (LogEntry, Predictions) {
+        let preds = predict(devEnc)
+        var entry = LogEntry(step: step, epoch: epoch, examplesSeen: step * config.perDeviceTrainBatchSize,
+                             loss: loss, learningRate: lr, gradNorm: gradNorm,
+                             eval: dev.isEmpty ? nil : metrics(preds, dev))
+        if let w = model.layout.mixWeights, let g = model.layout.mixGamma {
+            entry.mixWeights = ScalarMix.normalizedWeights(model.p(w), count: model.mixLayers.count)
+            entry.mixGamma = model.p(g)[0]
+        }
+        return (entry, preds)
+    }
+
+    /// Evaluation-mode predictions, in input order (batches are built by length internally).
+    public func predict(_ encodings: [Encoding]) -> Predictions {
+        let C = model.numLabels
+        var logits = [Float](repeating: 0, count: encodings.count * C)
+        let order = encodings.indices.sorted { encodings[$0].inputIds.count < encodings[$1].inputIds.count }
+        var unused = SeededRandom(seed: 0)
+        for s in stride(from: 0, to: order.count, by: config.perDeviceEvalBatchSize) {
+            let idx = Array(order[s..<min(s + config.perDeviceEvalBatchSize, order.count)])
+            let batch = PackedBatch(sequences: idx.map { (encodings[$0].inputIds, encodings[$0].tokenTypeIds) },
+                                    heads: model.config.numAttentionHeads)
+            model.forwardEncoder(batch, acts)
+            let out = model.forwardHead(batch, acts, head, dropout: nil, rng: &unused)
+            for (j, i) in idx.enumerated() { for c in 0..<C { logits[i * C + c] = out[j * C + c] } }
+        }
+        var p = Predictions(classes: [], values: [], logits: logits)
+        if C == 1 { p.values = logits } else {
+            p.classes = (0..<encodings.count).map { i in
+                var best = 0
+                for c in 1..<C where logits[i * C + c] > logits[i * C + best] { best = c }
+                return best
+            }
+        }
+        return p
+    }
+
+    public func predict(_ examples: [Example]) -> Predictions { predict(encode(examples)) }
+
+    /// Restores the optimizer step, RNG and log (used by checkpoint resume).
+    func restore(step: Int, rng: SeededRandom, history: [LogEntry]) {
+        self.step = step; self.rng = rng; self.history = history
+        optimizer.restore(step: step)
+    }
+}

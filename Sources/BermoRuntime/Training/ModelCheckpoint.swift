@@ -1,0 +1,92 @@
+import Foundation
+
+/// Saves a (fine-tuned) model as a Hugging Face directory that `transformers` loads back:
+/// `model.safetensors` with `BertForSequenceClassification` names (encoder and pooler under `bert.`,
+/// `classifier.*`; the BERMo mix as `bermo.scalar_mix.*`, which transformers ignores with a warning),
+/// `config.json` (the source config plus labels and a `bermo` section) and the tokenizer files.
+public enum ModelCheckpoint {
+    public static func save(_ model: BertModel, sourceDirectory: URL, kind: TaskKind?, to dir: URL,
+                            parameters: ParameterBuffer? = nil) throws {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let params = parameters ?? model.parameters
+        let tensors = model.layout.tensors.map { t -> (name: String, shape: [Int], values: UnsafeBufferPointer<Float>) in
+            let hfName = (t.group == .classifier || t.group == .mix) ? t.name : "bert." + t.name
+            return (hfName, t.shape, UnsafeBufferPointer(start: params[t.offset], count: t.count))
+        }
+        try SafetensorsWriter.write(tensors, metadata: ["format": "pt", "producer": "bermo"],
+                                    to: dir.appendingPathComponent("model.safetensors"))
+        // config.json: keep every field of the source, add what a classifier needs.
+        let src = sourceDirectory.appendingPathComponent("config.json")
+        var config = (try? JSONSerialization.jsonObject(with: Data(contentsOf: src))) as? [String: Any] ?? [:]
+        if let kind {
+            config["architectures"] = ["BertForSequenceClassification"]
+            switch kind {
+            case .classification(let labels):
+                config["id2label"] = Dictionary(uniqueKeysWithValues: labels.enumerated().map { (String($0), $1) })
+                config["label2id"] = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+            case .regression:
+                config["id2label"] = ["0": "LABEL_0"]; config["label2id"] = ["LABEL_0": 0]
+                config["problem_type"] = "regression"
+            }
+        }
+        if let mix = model.mix {
+            config["bermo"] = ["head": "bermo", "mix_layers": model.mixLayers, "layer_norm": mix.layerNorm,
+                               "include_embedding": mix.includeEmbedding, "trainable": mix.trainable]
+        }
+        let json = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
+        try json.write(to: dir.appendingPathComponent("config.json"), options: .atomic)
+        for name in ["vocab.txt", "tokenizer_config.json", "special_tokens_map.json"] {
+            let from = sourceDirectory.appendingPathComponent(name), to = dir.appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: from.path), from.standardizedFileURL != to.standardizedFileURL else { continue }
+            try? FileManager.default.removeItem(at: to)
+            try FileManager.default.copyItem(at: from, to: to)
+        }
+    }
+}
+
+/// A resumable training state: the model checkpoint, AdamW's moments, the step, the dropout RNG
+/// and the log so far. Written after each evaluation; the trainer state file goes last, so a state
+/// whose `trainer_state.json` exists is complete.
+public enum TrainerCheckpoint {
+    struct State: Codable {
+        var globalStep: Int
+        var rng: SeededRandom
+        var logHistory: [LogEntry]
+        var config: FineTuneConfig
+    }
+
+    public static func save(_ tuner: FineTuner, sourceDirectory: URL, to dir: URL) throws {
+        try ModelCheckpoint.save(tuner.model, sourceDirectory: sourceDirectory, kind: tuner.kind, to: dir)
+        let n = tuner.model.layout.total
+        try SafetensorsWriter.write([("adamw.m", [n], UnsafeBufferPointer(start: tuner.optimizer.m.base, count: n)),
+                                     ("adamw.v", [n], UnsafeBufferPointer(start: tuner.optimizer.v.base, count: n))],
+                                    to: dir.appendingPathComponent("optimizer.safetensors"))
+        let state = State(globalStep: tuner.step, rng: tuner.rng, logHistory: tuner.history, config: tuner.config)
+        let enc = JSONEncoder(); enc.keyEncodingStrategy = .convertToSnakeCase; enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try enc.encode(state).write(to: dir.appendingPathComponent("trainer_state.json"), options: .atomic)
+    }
+
+    /// True when `dir` holds a complete state to resume from.
+    public static func exists(in dir: URL) -> Bool {
+        FileManager.default.fileExists(atPath: dir.appendingPathComponent("trainer_state.json").path)
+    }
+
+    /// Loads weights, moments, step, RNG and log into `tuner` (built with the same model shape).
+    public static func resume(_ tuner: FineTuner, from dir: URL) throws {
+        let dec = JSONDecoder(); dec.keyDecodingStrategy = .convertFromSnakeCase
+        let statePath = dir.appendingPathComponent("trainer_state.json")
+        let state: State
+        do { state = try dec.decode(State.self, from: Data(contentsOf: statePath)) } catch {
+            throw RuntimeError("\(statePath.path): cannot resume from this trainer state (\(error)); delete the checkpoint folder to start over")
+        }
+        guard state.config == tuner.config else {
+            throw RuntimeError("\(statePath.path) was written with different hyper-parameters; resume with the same options or use a new --output-dir")
+        }
+        try tuner.model.loadWeights(from: SafetensorsFile(contentsOf: dir.appendingPathComponent("model.safetensors")),
+                                    path: dir.appendingPathComponent("model.safetensors").path, requireHead: true)
+        let opt = try SafetensorsFile(contentsOf: dir.appendingPathComponent("optimizer.safetensors"))
+        try opt.copyFloats("adamw.m", into: tuner.optimizer.m.base, count: tuner.model.layout.total)
+        try opt.copyFloats("adamw.v", into: tuner.optimizer.v.base, count: tuner.model.layout.total)
+        tuner.restore(step: state.globalStep, rng: state.rng, history: state.logHistory)
+    }
+}

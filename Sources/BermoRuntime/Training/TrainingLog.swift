@@ -1,0 +1,37 @@
+/// One entry of `trainer_state.json`'s `log_history`, as transformers' Trainer writes it, plus
+/// the BERMo mix when the head has one.
+public struct LogEntry: Codable, Sendable, Equatable {
+    public var step: Int
+    public var epoch: Double
+    public var examplesSeen: Int
+    public var loss: Float?
+    public var learningRate: Float?
+    public var gradNorm: Float?
+    /// Dev metrics at this step (e.g. `accuracy`, or `pearson` and `spearman`).
+    public var eval: [String: Double]?
+    /// softmax(w) of the BERMo mix, one per mixed layer, and gamma.
+    public var mixWeights: [Float]?
+    public var mixGamma: Float?
+}
+
+/// How a run ended.
+public enum RunStatus: String, Codable, Sendable { case completed, diverged }
+
+/// What the observer of a training run hears, in order.
+public enum TrainingEvent: Sendable {
+    case step(step: Int, total: Int, loss: Float)
+    case evaluation(LogEntry)
+    case diverged(step: Int, reason: String)
+}
+
+/// The outcome of `FineTuner.train`.
+public struct TrainingResult: Codable, Sendable {
+    public var status: RunStatus
+    public var divergedAtStep: Int?
+    public var divergenceReason: String?
+    public var steps: Int
+    public var finalEval: [String: Double]
+    public var logHistory: [LogEntry]
+    public var trainSeconds: Double
+    public var examplesPerSecond: Double
+}
