@@ -15,6 +15,7 @@ import Testing
         var fields = fields
         editing(&fields)
         let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }  // only the path is needed afterwards, for messages
         let url = directory.file("config.json")
         try JSONSerialization.data(withJSONObject: fields).write(to: url)
         do {
@@ -89,7 +90,6 @@ import Testing
         let (result, url) = try load(Self.valid) { fields in
             fields[broken.key] = broken.value.map { $0 as Any }
         }
-        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
         guard case .failure(let error) = result else {
             Issue.record("\(broken.label) was accepted")
             return
