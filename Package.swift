@@ -18,6 +18,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        // SHA-256 of downloaded wheels and checkpoints; fast even in debug builds, unlike a hand-written one.
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
         // OpenBLAS (Debian: libopenblas-dev) through pkg-config.
@@ -30,7 +32,10 @@ let package = Package(
         // The model runtime: checkpoints, tokenizer, kernels, forward/backward. Knows nothing of the harness.
         .target(
             name: "BermoRuntime",
-            dependencies: ["COpenBLAS"],
+            dependencies: [
+                "COpenBLAS",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "Sources/BermoRuntime",
             swiftSettings: runtimeSettings
         ),
