@@ -10,7 +10,7 @@ extension BertModel {
     public func forwardEncoder(_ batch: PackedBatch, _ acts: Activations,
                                dropout: (hidden: Float, attention: Float)? = nil, rng: inout SeededRandom) {
         let c = config, L = layout
-        let N = batch.tokenCount, H = c.hiddenSize, I = c.intermediateSize, eps = c.layerNormEps
+        let N = batch.tokenCount, H = c.hiddenSize, I = c.intermediateSize, eps = Float(c.layerNormEps)
         acts.prepare(for: batch, config: c, training: dropout != nil)
         let training = dropout != nil
         let pHidden = dropout?.hidden ?? 0, pAttn = dropout?.attention ?? 0

@@ -64,8 +64,8 @@ public final class FineTuner: @unchecked Sendable {
         let total = config.totalSteps(trainCount: train.count), warmup = config.warmup(total: total)
         let rates = config.learningRates(variant: model.variant)
         let trainable = Set(rates.keys)
-        let dropout = (config.hiddenDropout ?? model.config.hiddenDropoutProb,
-                       config.attentionDropout ?? model.config.attentionProbsDropoutProb)
+        let dropout = (config.hiddenDropout ?? Float(model.config.hiddenDropoutProb),
+                       config.attentionDropout ?? Float(model.config.attentionProbsDropoutProb))
         let start = Date()
         var status = RunStatus.completed, divergedAt: Int?, reason: String?
         var lastLoss: Float = .nan, constantEvals = 0
