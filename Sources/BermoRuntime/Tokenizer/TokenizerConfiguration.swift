@@ -1,0 +1,47 @@
+import Foundation
+
+/// The few `tokenizer_config.json` fields that change BERT tokenization, with Hugging Face's defaults for the
+/// ones a file leaves out (lower-casing on, CJK spacing on, accent stripping following lower-casing).
+struct TokenizerConfiguration: Equatable, Decodable {
+    var doLowerCase = true
+    var tokenizeChineseChars = true
+    var stripAccents: Bool? = nil
+
+    init() {}
+
+    /// Reads the file if it exists; a model directory without one gets the defaults, as in `from_pretrained`.
+    init(contentsOf file: URL) throws {
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            self.init()
+            return
+        }
+        do {
+            self = try JSONDecoder().decode(TokenizerConfiguration.self, from: Data(contentsOf: file))
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw RuntimeError(
+                "\(file.path): field \"\(field)\" must be true or false\(field == "strip_accents" ? " or null" : ""). "
+                    + "Correct the value in the file.")
+        } catch {
+            throw RuntimeError(
+                "Cannot read \(file.path) as a JSON object: \(error). "
+                    + "Fix or delete the file (without it the Hugging Face defaults apply).")
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case doLowerCase = "do_lower_case"
+        case tokenizeChineseChars = "tokenize_chinese_chars"
+        case stripAccents = "strip_accents"
+    }
+
+    /// Missing fields keep the defaults; `null` is only meaningful (and only accepted) for `strip_accents`.
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if container.contains(.doLowerCase) { doLowerCase = try container.decode(Bool.self, forKey: .doLowerCase) }
+        if container.contains(.tokenizeChineseChars) {
+            tokenizeChineseChars = try container.decode(Bool.self, forKey: .tokenizeChineseChars)
+        }
+        stripAccents = try container.decodeIfPresent(Bool.self, forKey: .stripAccents)
+    }
+}

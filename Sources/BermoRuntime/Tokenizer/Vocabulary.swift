@@ -1,0 +1,110 @@
+import Foundation
+
+/// A WordPiece vocabulary as read from a Hugging Face `vocab.txt`: one token per line, the id is the
+/// zero-based line index.
+///
+/// The reading rules copy `transformers.models.bert.tokenization_bert.load_vocab` so that ids agree with the
+/// reference bit for bit: lines are split the way Python's text mode does (`\n`, `\r\n` and a lone `\r` all end
+/// a line), nothing but the line break is stripped (a token may carry spaces), an empty line is a real (empty)
+/// token, and a token that appears on several lines maps to its *last* line, because the reference builds a
+/// Python dict and later assignments win. The id-to-token table keeps every line, so every id has a spelling.
+public struct Vocabulary: Sendable {
+    /// The spelling of every id (`tokens[id]`); duplicated lines keep their own spelling here.
+    public let tokens: [String]
+    /// Token -> id, built once; later duplicate lines win, as in the reference.
+    let idsByToken: [String: Int32]
+
+    /// Ids of the special tokens every BERT vocabulary must contain.
+    public let clsId: Int32
+    public let sepId: Int32
+    public let padId: Int32
+    public let unkId: Int32
+    public let maskId: Int32
+
+    /// Spellings of the special tokens, fixed by the BERT vocabularies this runtime reads.
+    public static let clsToken = "[CLS]"
+    public static let sepToken = "[SEP]"
+    public static let padToken = "[PAD]"
+    public static let unkToken = "[UNK]"
+    public static let maskToken = "[MASK]"
+    public static let specialTokens = [clsToken, sepToken, padToken, unkToken, maskToken]
+
+    /// Reads `vocab.txt`. Throws a `RuntimeError` naming the file when it is missing, not UTF-8, empty, or lacks
+    /// one of the special tokens.
+    public init(contentsOf file: URL) throws {
+        let data: Data
+        do {
+            data = try Data(contentsOf: file)
+        } catch {
+            throw RuntimeError(
+                "Cannot read the vocabulary file \(file.path): \(error.localizedDescription). "
+                    + "Point the tokenizer at the model directory that contains vocab.txt "
+                    + "(download the model again if the file is missing).")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw RuntimeError(
+                "The vocabulary file \(file.path) is not valid UTF-8. "
+                    + "Replace it with the vocab.txt shipped with the model.")
+        }
+        try self.init(tokens: Vocabulary.lines(of: text), source: file.path)
+    }
+
+    /// Builds a vocabulary from tokens in id order; `source` names where they came from in error messages.
+    public init(tokens: [String], source: String = "the in-memory vocabulary") throws {
+        guard tokens.count <= Int(Int32.max) else {
+            throw RuntimeError(
+                "The vocabulary \(source) has \(tokens.count) tokens, more than Int32 ids can address. "
+                    + "Use a real WordPiece vocab.txt.")
+        }
+        var ids = [String: Int32](minimumCapacity: tokens.count)
+        for (index, token) in tokens.enumerated() { ids[token] = Int32(index) }
+        func special(_ name: String) throws -> Int32 {
+            guard let id = ids[name] else {
+                throw RuntimeError(
+                    "The vocabulary \(source) has no \(name) line. A BERT vocab.txt must contain "
+                        + Vocabulary.specialTokens.joined(separator: ", ")
+                        + "; use the vocab.txt shipped with the model rather than a hand-made one.")
+            }
+            return id
+        }
+        self.tokens = tokens
+        self.idsByToken = ids
+        clsId = try special(Vocabulary.clsToken)
+        sepId = try special(Vocabulary.sepToken)
+        padId = try special(Vocabulary.padToken)
+        unkId = try special(Vocabulary.unkToken)
+        maskId = try special(Vocabulary.maskToken)
+    }
+
+    /// Number of ids (lines), which is what the model's embedding table must have at least.
+    public var count: Int { tokens.count }
+
+    /// The id of `token`, or nil when the vocabulary does not contain it.
+    public func id(of token: String) -> Int32? { idsByToken[token] }
+
+    /// The spelling of `id`, or nil when it is out of range.
+    public func token(of id: Int32) -> String? {
+        id >= 0 && Int(id) < tokens.count ? tokens[Int(id)] : nil
+    }
+
+    /// Splits like Python's universal-newline `readlines()` followed by `rstrip("\n")`: a trailing line break
+    /// does not create an extra empty token, but an empty line in the middle does.
+    static func lines(of text: String) -> [String] {
+        var lines: [String] = []
+        lines.reserveCapacity(32_768)
+        let bytes = Array(text.utf8)
+        var start = 0
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x0A || byte == 0x0D {
+                lines.append(String(decoding: bytes[start..<index], as: UTF8.self))
+                if byte == 0x0D, index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
+                start = index + 1
+            }
+            index += 1
+        }
+        if start < bytes.count { lines.append(String(decoding: bytes[start...], as: UTF8.self)) }
+        return lines
+    }
+}
