@@ -46,7 +46,7 @@ struct BenchEncode: ParsableCommand {
 
         // 1. full padding: 32 sequences of exactly 128 tokens.
         let encoder = try SentenceEncoder(model: model, tokenizer: tokenizer, maxLength: 128, batchSize: 32)
-        let texts = (0..<32).map { i in train[(i * 12)..<((i + 1) * 12)].joined(separator: " ") }
+        let texts = (0..<32).map { i in train[(i * 40)..<((i + 1) * 40)].joined(separator: " ") }
         let full = encoder.tokenize(texts)
         guard full.allSatisfy({ $0.inputIds.count == 128 }) else { throw ValidationFailure("bench: a full-padding sequence is shorter than 128 tokens") }
         let batch = PackedBatch(sequences: full.map { ($0.inputIds, $0.tokenTypeIds) }, heads: model.config.numAttentionHeads)

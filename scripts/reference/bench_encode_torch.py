@@ -39,7 +39,7 @@ def main():
     dev, train = sst2(args.data_dir)
 
     # 1. full padding
-    texts = [" ".join(train[i * 12:(i + 1) * 12]) for i in range(32)]
+    texts = [" ".join(train[i * 40:(i + 1) * 40]) for i in range(32)]
     batch = tok(texts, truncation=True, max_length=128, padding="max_length", return_tensors="pt")
     assert batch["attention_mask"].sum().item() == 32 * 128, "every sequence must fill 128 tokens"
     times = []

@@ -36,7 +36,9 @@ public final class Activations: @unchecked Sendable {
                 attnDropMask: training ? take(A) : -1, droppedProbs: training ? take(A) : -1,
                 attnOutDropMask: training ? take(N * H) : -1, ffnDropMask: training ? take(N * H) : -1)
         }
-        if storage.count < total { storage = ParameterBuffer(count: total + total / 8) }
+        // Grow geometrically: encoding walks batches in increasing length, and every reallocation
+        // costs page faults on fresh memory.
+        if storage.count < total { storage = ParameterBuffer(count: max(total, storage.count * 2), zeroed: false) }
     }
 
     @inline(__always) public subscript(offset: Int) -> UnsafeMutablePointer<Float> { storage.base + offset }

@@ -14,7 +14,10 @@ public final class BertModel: @unchecked Sendable {
 
     /// A model with freshly initialised weights (Hugging Face's scheme: N(0, 0.02) matrices and
     /// embeddings, zero biases, unit LayerNorm gains), reproducible from `seed`.
-    public init(config: BertConfig, numLabels: Int? = nil, mix: MixConfig? = nil, seed: UInt64 = 0) throws {
+    /// - Parameter initialise: false leaves the buffer zeroed for a loader that fills it (random
+    ///   initialisation of a 30k-row embedding table is a visible share of start-up time).
+    public init(config: BertConfig, numLabels: Int? = nil, mix: MixConfig? = nil, seed: UInt64 = 0,
+                initialise: Bool = true) throws {
         guard config.hiddenSize % config.numAttentionHeads == 0 else {
             throw RuntimeError("hidden_size \(config.hiddenSize) is not divisible by num_attention_heads \(config.numAttentionHeads)")
         }
@@ -23,12 +26,17 @@ public final class BertModel: @unchecked Sendable {
         mixLayers = try mix?.resolvedLayers(numLayers: config.numHiddenLayers) ?? []
         layout = ParameterLayout(config: config, numLabels: numLabels, mixSize: mix == nil ? nil : mixLayers.count)
         parameters = ParameterBuffer(count: layout.total)
-        var rng = SeededRandom(seed: seed)
-        for t in layout.tensors { initialise(t, rng: &rng) }
+        self.seed = seed
+        if initialise { for t in layout.tensors { self.initialise(t) } }
     }
 
+    /// Seed of the head's fresh initialisation (each tensor draws from its own stream, so which
+    /// tensors a checkpoint happens to provide does not change the others' values).
+    let seed: UInt64
+
     /// Initialises one tensor in place (also used for heads a checkpoint does not carry).
-    func initialise(_ t: ParameterLayout.Tensor, rng: inout SeededRandom) {
+    func initialise(_ t: ParameterLayout.Tensor) {
+        var rng = SeededRandom(seed: seed ^ UInt64(t.offset &* 2_654_435_761))
         let p = parameters[t.offset]
         if t.group == .mix {
             if t.name.hasSuffix("gamma") { p[0] = mix?.initialGamma ?? 1 }
@@ -48,7 +56,7 @@ public final class BertModel: @unchecked Sendable {
     /// right shape and freshly initialised otherwise (each case recorded in `notes`).
     public static func load(directory: URL, numLabels: Int? = nil, mix: MixConfig? = nil, seed: UInt64 = 0) throws -> BertModel {
         let config = try BertConfig.load(from: directory.appendingPathComponent("config.json"))
-        let model = try BertModel(config: config, numLabels: numLabels, mix: mix, seed: seed)
+        let model = try BertModel(config: config, numLabels: numLabels, mix: mix, seed: seed, initialise: false)
         let file = directory.appendingPathComponent("model.safetensors")
         try model.loadWeights(from: try SafetensorsFile(contentsOf: file), path: file.path)
         return model
@@ -62,13 +70,14 @@ public final class BertModel: @unchecked Sendable {
             let candidates = [t.name, "bert." + t.name]
             guard let name = candidates.first(where: available.contains), let info = st.info(name) else {
                 if t.group == .embeddings || t.group == .encoder || requireHead { missing.append(t.name) }
-                else { notes.append("\(t.name) is not in the checkpoint; initialised fresh") }
+                else { initialise(t); notes.append("\(t.name) is not in the checkpoint; initialised fresh") }
                 continue
             }
             guard info.shape == t.shape else {
                 if t.group == .embeddings || t.group == .encoder || t.group == .pooler {
                     wrongShape.append("\(name): checkpoint \(info.shape), config.json implies \(t.shape)")
                 } else {
+                    initialise(t)
                     notes.append("\(name) has shape \(info.shape), this head needs \(t.shape); initialised fresh")
                 }
                 used.insert(name)

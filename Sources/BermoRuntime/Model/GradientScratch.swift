@@ -18,7 +18,7 @@ public final class GradientScratch: @unchecked Sendable {
         dfeature = take(B * H); dpooled = take(B * H); dlogits = take(B * max(C, 1))
         dmix = (0..<mixSize).map { _ in take(B * H) }
         tokens = N
-        if storage.count < total { storage = ParameterBuffer(count: total + total / 8) }
+        if storage.count < total { storage = ParameterBuffer(count: max(total, storage.count * 2), zeroed: false) }
     }
 
     @inline(__always) subscript(offset: Int) -> UnsafeMutablePointer<Float> { storage.base + offset }

@@ -4,11 +4,12 @@ public final class ParameterBuffer: @unchecked Sendable {
     public let count: Int
     public let base: UnsafeMutablePointer<Float>
 
-    public init(count: Int) {
+    /// - Parameter zeroed: scratch buffers that are always written before being read skip the zeroing.
+    public init(count: Int, zeroed: Bool = true) {
         self.count = count
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64)
         base = raw.bindMemory(to: Float.self, capacity: max(count, 1))
-        base.initialize(repeating: 0, count: count)
+        if zeroed { base.initialize(repeating: 0, count: count) }
     }
     deinit { UnsafeMutableRawPointer(base).deallocate() }
 
