@@ -11,10 +11,10 @@ struct ModelOptions: ParsableArguments {
     var threads: Int = Compute.defaultThreads
 
     /// Resolves (fetching if needed) and loads the model and its tokenizer.
-    func load(numLabels: Int? = nil, mix: MixConfig? = nil) throws -> (BertModel, BertTokenizer, URL) {
+    func load(numLabels: Int? = nil, mix: MixConfig? = nil, seed: UInt64 = 0) throws -> (BertModel, BertTokenizer, URL) {
         Compute.configure(threads: threads)
         let dir = try ModelStore().resolve(model) { FileHandle.standardError.write(Data(("bermo: " + $0 + "\n").utf8)) }
-        let model = try BertModel.load(directory: dir, numLabels: numLabels, mix: mix)
+        let model = try BertModel.load(directory: dir, numLabels: numLabels, mix: mix, seed: seed)
         for note in model.notes { FileHandle.standardError.write(Data("bermo: note: \(note)\n".utf8)) }
         return (model, try BertTokenizer(modelDirectory: dir), dir)
     }

@@ -9,7 +9,16 @@ final class ProgressBar {
     private var lastDraw = Date.distantPast
     private let interactive = isatty(2) != 0
 
-    init(total: Int, label: String) { self.total = total; self.label = label }
+    private let startCount: Int
+
+    /// - Parameter start: work already done before this run (a resumed job), excluded from the rate.
+    init(total: Int, label: String, start: Int = 0) { self.total = total; self.label = label; startCount = start }
+
+    /// Prints a line above the bar (an evaluation result, a warning).
+    func note(_ text: String) {
+        FileHandle.standardError.write(Data(((interactive ? "\r\u{1B}[K" : "") + text + "\n").utf8))
+        lastDraw = .distantPast
+    }
 
     func update(_ done: Int, extra: String = "") {
         let now = Date()
@@ -25,7 +34,7 @@ final class ProgressBar {
 
     private func line(_ done: Int, now: Date, extra: String) -> String {
         let elapsed = now.timeIntervalSince(start)
-        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let rate = elapsed > 0 ? Double(done - startCount) / elapsed : 0
         let frac = total > 0 ? Double(done) / Double(total) : 1
         let width = 24, filled = Int(frac * Double(width))
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)

@@ -1,0 +1,133 @@
+import ArgumentParser
+import BermoRuntime
+import Foundation
+
+/// `bermo finetune`: Hugging Face `run_glue.py`'s vocabulary, BERT or BERMo head, on CPU.
+struct FinetuneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "finetune",
+        abstract: "Fine-tune a BERT (or BERMo) sequence classifier / regressor on TSV data.")
+
+    @OptionGroup var modelOptions: ModelOptions
+    @Option(help: "Training TSV with a header row.") var train: String
+    @Option(help: "Dev TSV with a header row (evaluated every --eval-steps and at the end).") var dev: String
+    @Option(name: .customLong("text-column")) var textColumn = "sentence"
+    @Option(name: .customLong("text-pair-column"), help: "Second sentence column for pair tasks.") var textPairColumn: String?
+    @Option(name: .customLong("label-column")) var labelColumn = "label"
+    @Flag(help: "Regression on a numeric label (MSE loss, one output; reports Pearson and Spearman).") var regression = false
+    @Option(help: "bert: pooler over the last layer's [CLS]; bermo: pooler over the learned mix of every layer's [CLS].")
+    var head: HeadVariant = .bert
+    @Flag(name: .customLong("mix-exclude-embedding"), help: "BERMo: mix encoder layers only, not the embedding output.") var mixExcludeEmbedding = false
+    @Flag(name: .customLong("mix-layer-norm"), help: "BERMo: AllenNLP's do_layer_norm on each mixed tensor.") var mixLayerNorm = false
+    @Option(name: .customLong("max-seq-length")) var maxSeqLength = 128
+    @Option(name: .customLong("per-device-train-batch-size")) var batchSize = 32
+    @Option(name: .customLong("per-device-eval-batch-size")) var evalBatchSize = 64
+    @Option(name: .customLong("learning-rate")) var learningRate: Float = 2e-5
+    @Option(name: .customLong("mix-learning-rate"), help: "Learning rate of the BERMo mix weights and gamma.") var mixLearningRate: Float = 1e-3
+    @Option(name: .customLong("num-train-epochs")) var epochs: Double = 3
+    @Option(name: .customLong("max-steps"), help: "Overrides --num-train-epochs.") var maxSteps: Int?
+    @Option(name: .customLong("max-train-samples"), help: "Use only the first N training rows (as run_glue.py).") var maxTrainSamples: Int?
+    @Option(name: .customLong("max-eval-samples")) var maxEvalSamples: Int?
+    @Option(name: .customLong("warmup-ratio")) var warmupRatio: Double = 0
+    @Option(name: .customLong("warmup-steps"), help: "Overrides --warmup-ratio.") var warmupSteps: Int?
+    @Option(name: .customLong("weight-decay")) var weightDecay: Float = 0
+    @Option(name: .customLong("max-grad-norm")) var maxGradNorm: Float = 1
+    @Option(name: .customLong("lr-scheduler-type")) var scheduler: LearningRateSchedule = .linear
+    @Option(name: .customLong("eval-steps")) var evalSteps: Int?
+    @Option(help: "Parameter groups not to train, comma-separated: embeddings, encoder, pooler.") var freeze: String?
+    @Option var seed: UInt64 = 42
+    @Flag(name: .customLong("skip-bad-rows"), help: "Skip (and count) TSV rows whose field count does not match the header.") var skipBadRows = false
+    @Flag(help: "Continue from <output-dir>/checkpoint when it holds a saved state.") var resume = false
+    @Option(name: .customLong("output-dir")) var outputDir: String
+
+    func run() throws {
+        let trainTable = try TSVTable(path: train, skipBadRows: skipBadRows)
+        let devTable = try TSVTable(path: dev, skipBadRows: skipBadRows)
+        let kind: TaskKind = regression ? .regression : .classification(labels: try trainTable.labelSet(labelColumn))
+        var trainSet = try trainTable.examples(textColumn: textColumn, pairColumn: textPairColumn, labelColumn: labelColumn, kind: kind)
+        var devSet = try devTable.examples(textColumn: textColumn, pairColumn: textPairColumn, labelColumn: labelColumn, kind: kind)
+        if let n = maxTrainSamples { trainSet = Array(trainSet.prefix(n)) }
+        if let n = maxEvalSamples { devSet = Array(devSet.prefix(n)) }
+        for (table, name) in [(trainTable, train), (devTable, dev)] where !table.skippedLines.isEmpty {
+            log("skipped \(table.skippedLines.count) malformed row(s) of \(name) (first at line \(table.skippedLines[0]))")
+        }
+
+        var config = FineTuneConfig()
+        config.maxSeqLength = maxSeqLength; config.perDeviceTrainBatchSize = batchSize
+        config.perDeviceEvalBatchSize = evalBatchSize; config.learningRate = learningRate
+        config.mixLearningRate = mixLearningRate; config.numTrainEpochs = epochs; config.maxSteps = maxSteps
+        config.warmupRatio = warmupRatio; config.warmupSteps = warmupSteps; config.weightDecay = weightDecay
+        config.maxGradNorm = maxGradNorm; config.schedule = scheduler; config.seed = seed; config.evalSteps = evalSteps
+        config.freeze = try (freeze ?? "").split(separator: ",").map {
+            guard let g = ParameterLayout.Group(rawValue: $0.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationFailure("--freeze: '\($0)' is not a parameter group; use embeddings, encoder, pooler, classifier or mix")
+            }
+            return g
+        }
+        let mix = head == .bermo ? MixConfig(includeEmbedding: !mixExcludeEmbedding, layerNorm: mixLayerNorm) : nil
+        let (model, tokenizer, modelDir) = try modelOptions.load(numLabels: kind.numLabels, mix: mix, seed: seed)
+        let tuner = try FineTuner(model: model, tokenizer: tokenizer, config: config, kind: kind)
+
+        let out = URL(fileURLWithPath: outputDir)
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let checkpointDir = out.appendingPathComponent("checkpoint")
+        if resume, TrainerCheckpoint.exists(in: checkpointDir) {
+            try TrainerCheckpoint.resume(tuner, from: checkpointDir)
+            log("resumed from \(checkpointDir.path) at step \(tuner.step)")
+        }
+        let total = config.totalSteps(trainCount: trainSet.count)
+        let bar = ProgressBar(total: total, label: "finetune", start: tuner.step)
+        var lastLoss: Float = .nan
+        let result = try tuner.train(trainSet, dev: devSet, observer: { event in
+            switch event {
+            case .step(let step, _, let loss):
+                lastLoss = loss
+                bar.update(step, extra: String(format: "loss %.4f", loss))
+            case .evaluation(let entry):
+                let metrics = (entry.eval ?? [:]).sorted { $0.key < $1.key }.map { String(format: "%@ %.4f", $0.key, $0.value) }
+                bar.note("step \(entry.step): " + metrics.joined(separator: ", ")
+                         + (entry.mixWeights.map { "  mix " + $0.map { String(format: "%.3f", $0) }.joined(separator: " ") } ?? ""))
+            case .diverged(let step, let reason):
+                bar.note("diverged at step \(step): \(reason)")
+            }
+        }, checkpoint: { try TrainerCheckpoint.save($0, sourceDirectory: modelDir, to: checkpointDir) })
+        bar.finish(extra: String(format: "loss %.4f", lastLoss))
+
+        try writeJSON(EvalResults(status: result.status, divergedAtStep: result.divergedAtStep,
+                                  divergenceReason: result.divergenceReason, steps: result.steps,
+                                  metrics: result.finalEval, trainExamples: trainSet.count, evalExamples: devSet.count,
+                                  trainSeconds: result.trainSeconds, trainExamplesPerSecond: result.examplesPerSecond),
+                      to: out.appendingPathComponent("eval_results.json"))
+        try writeJSON(TrainerState(globalStep: result.steps, maxSteps: total, logHistory: result.logHistory,
+                                   head: head.rawValue, mixLayers: model.mixLayers, config: config),
+                      to: out.appendingPathComponent("trainer_state.json"))
+        print(String(data: try JSONEncoder.snake.encode(result.finalEval), encoding: .utf8)!)
+    }
+
+    struct EvalResults: Encodable {
+        var status: RunStatus; var divergedAtStep: Int?; var divergenceReason: String?; var steps: Int
+        var metrics: [String: Double]; var trainExamples: Int; var evalExamples: Int
+        var trainSeconds: Double; var trainExamplesPerSecond: Double
+    }
+    struct TrainerState: Encodable {
+        var globalStep: Int; var maxSteps: Int; var logHistory: [LogEntry]; var head: String; var mixLayers: [Int]
+        var config: FineTuneConfig
+    }
+
+    func log(_ s: String) { FileHandle.standardError.write(Data("bermo: \(s)\n".utf8)) }
+}
+
+extension HeadVariant: ExpressibleByArgument {}
+extension LearningRateSchedule: ExpressibleByArgument {}
+
+extension JSONEncoder {
+    static var snake: JSONEncoder {
+        let e = JSONEncoder(); e.keyEncodingStrategy = .convertToSnakeCase; e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return e
+    }
+}
+
+/// Writes JSON atomically (temporary file + rename).
+func writeJSON<T: Encodable>(_ value: T, to url: URL) throws {
+    try JSONEncoder.snake.encode(value).write(to: url, options: .atomic)
+}
