@@ -5,7 +5,7 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Speed benchmarks (run in a release build; see BENCHMARKS.md).",
-        subcommands: [BenchEncode.self])
+        subcommands: [BenchEncode.self, BenchTrain.self])
 }
 
 /// The encode benchmark, workload for workload the same as `scripts/reference/bench_encode_torch.py`.
@@ -41,7 +41,7 @@ struct BenchEncode: ParsableCommand {
             let t = median(reps: reps) {
                 Linear.forward(out: c.base, inp: a.base, weight: b.base, bias: nil, rows: m, inDim: k, outDim: n)
             }
-            emit(["impl": "bermo", "workload": "sgemm-\(m)x\(k)x\(n)", "gflops": 2.0 * Double(m * n * k) / t / 1e9, "threads": threads])
+            Self.emit(["impl": "bermo", "workload": "sgemm-\(m)x\(k)x\(n)", "gflops": 2.0 * Double(m * n * k) / t / 1e9, "threads": threads])
         }
 
         // 1. full padding: 32 sequences of exactly 128 tokens.
@@ -53,7 +53,7 @@ struct BenchEncode: ParsableCommand {
         let acts = Activations()
         model.forwardEncoder(batch, acts)
         let tFull = median(reps: reps) { model.forwardEncoder(batch, acts) }
-        emit(["impl": "bermo", "workload": "full-32x128", "seconds_per_batch": tFull, "sentences_per_s": 32 / tFull,
+        Self.emit(["impl": "bermo", "workload": "full-32x128", "seconds_per_batch": tFull, "sentences_per_s": 32 / tFull,
               "gflops": flopsPerToken * 4096 / tFull / 1e9, "threads": threads])
 
         // 2. real lengths: tokenize + length-sorted packed batches + [CLS] and mean of every layer.
@@ -72,7 +72,7 @@ struct BenchEncode: ParsableCommand {
         }
         let tReal = times.sorted()[times.count / 2]
         let tokStart = Date(); _ = encoder.tokenize(sentences); let tTok = Date().timeIntervalSince(tokStart)
-        emit(["impl": "bermo", "workload": "sst2-2000-real", "seconds": tReal, "sentences_per_s": Double(sentences.count) / tReal,
+        Self.emit(["impl": "bermo", "workload": "sst2-2000-real", "seconds": tReal, "sentences_per_s": Double(sentences.count) / tReal,
               "tokens": tokens, "tokenize_seconds": tTok, "threads": threads])
     }
 
@@ -86,8 +86,48 @@ struct BenchEncode: ParsableCommand {
         return times.sorted()[times.count / 2]
     }
 
-    func emit(_ fields: [String: Any]) {
+    static func emit(_ fields: [String: Any]) {
         let data = try! JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// Training-step speed: forward (training mode, dropout on) + backward + clipping + AdamW on B sequences of
+/// exactly T tokens, for both heads; same workload as `finetune_torch.py --speed BxT`.
+struct BenchTrain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train", abstract: "Training examples/s for MiniLM-L6 at 32x128 and 32x64, BERT and BERMo heads.")
+
+    @OptionGroup var modelOptions: ModelOptions
+    @Option(help: "Shapes to time, BxT, comma-separated.") var shapes = "32x128,32x64"
+    @Option(help: "Timed steps (median reported).") var reps = 3
+
+    func run() throws {
+        for shape in shapes.split(separator: ",") {
+            let parts = shape.split(separator: "x").compactMap { Int($0) }
+            guard parts.count == 2 else { throw ValidationFailure("--shapes: '\(shape)' is not BxT, e.g. 32x128") }
+            let (B, T) = (parts[0], parts[1])
+            for head in HeadVariant.allCases {
+                let (model, tokenizer, _) = try modelOptions.load(numLabels: 2, mix: head == .bermo ? MixConfig() : nil)
+                var config = FineTuneConfig(); config.perDeviceTrainBatchSize = B; config.maxSeqLength = T
+                let tuner = try FineTuner(model: model, tokenizer: tokenizer, config: config, kind: .classification(labels: ["0", "1"]))
+                var rng = SeededRandom(seed: 7)
+                let seqs = (0..<B).map { _ in ([Int32(101)] + (0..<(T - 2)).map { _ in Int32(1000 + Int(rng.next() % 28000)) } + [Int32(102)],
+                                               [Int32](repeating: 0, count: T)) }
+                let batch = PackedBatch(sequences: seqs, heads: model.config.numAttentionHeads)
+                let labels = (0..<B).map { _ in Int(rng.next() % 2) }
+                _ = tuner.trainStep(batch, targets: .classes(labels), factor: 1)
+                var times: [Double] = []
+                for _ in 0..<max(1, reps) {
+                    let t0 = DispatchTime.now().uptimeNanoseconds
+                    _ = tuner.trainStep(batch, targets: .classes(labels), factor: 1)
+                    times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+                }
+                let t = times.sorted()[times.count / 2]
+                let flops = 3 * model.flopsPerToken(sequenceLength: T) * Double(B * T)
+                BenchEncode.emit(["impl": "bermo", "workload": "train-\(B)x\(T)", "head": head.rawValue, "seconds_per_step": t,
+                                  "examples_per_s": Double(B) / t, "gflops": flops / t / 1e9, "threads": Compute.threads])
+            }
+        }
     }
 }

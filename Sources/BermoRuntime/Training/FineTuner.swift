@@ -63,13 +63,9 @@ public final class FineTuner: @unchecked Sendable {
         let perEpoch = (train.count + B - 1) / B
         let total = config.totalSteps(trainCount: train.count), warmup = config.warmup(total: total)
         let rates = config.learningRates(variant: model.variant)
-        let trainable = Set(rates.keys)
-        let dropout = (config.hiddenDropout ?? Float(model.config.hiddenDropoutProb),
-                       config.attentionDropout ?? Float(model.config.attentionProbsDropoutProb))
         let start = Date()
         var status = RunStatus.completed, divergedAt: Int?, reason: String?
         var lastLoss: Float = .nan, constantEvals = 0
-        var dlogits = [Float](repeating: 0, count: B * model.numLabels)
         let startStep = step
         while step < total {
             let epoch = step / perEpoch, within = step % perEpoch
@@ -77,22 +73,13 @@ public final class FineTuner: @unchecked Sendable {
             let idx = Array(order[(within * B)..<min((within + 1) * B, train.count)])
             let batch = PackedBatch(sequences: idx.map { (trainEnc[$0].inputIds, trainEnc[$0].tokenTypeIds) },
                                     heads: model.config.numAttentionHeads)
-            model.forwardEncoder(batch, acts, dropout: (dropout.0, dropout.1), rng: &rng)
-            model.forwardHead(batch, acts, head, dropout: dropout.0, rng: &rng)
-            if dlogits.count < idx.count * model.numLabels { dlogits = [Float](repeating: 0, count: idx.count * model.numLabels) }
-            let loss = dlogits.withUnsafeMutableBufferPointer { model.loss(head, targets(train, idx), dlogits: $0.baseAddress) }
+            let factor = config.schedule.factor(step: step, warmup: warmup, total: total)
+            let (loss, norm) = trainStep(batch, targets: targets(train, idx), factor: factor)
             guard loss.isFinite else {
                 status = .diverged; divergedAt = step + 1; reason = "training loss became \(loss) at step \(step + 1)"
                 observer(.diverged(step: step + 1, reason: reason!))
                 break
             }
-            gradients.zero()
-            dlogits.withUnsafeBufferPointer {
-                model.backward(batch, acts, head, dlogits: $0.baseAddress!, grads: gradients, scratch: scratch, trainable: trainable)
-            }
-            let norm = GradientClipping.clip(gradients, layout: model.layout, groups: trainable, maxNorm: config.maxGradNorm)
-            let factor = config.schedule.factor(step: step, warmup: warmup, total: total)
-            optimizer.update(parameters: model.parameters, gradients: gradients, learningRates: rates.mapValues { $0 * factor })
             step += 1
             lastLoss = loss
             observer(.step(step: step, total: total, loss: loss))
@@ -119,6 +106,30 @@ public final class FineTuner: @unchecked Sendable {
                               finalEval: finalEval, logHistory: history, trainSeconds: seconds,
                               examplesPerSecond: Double((step - startStep) * B) / max(seconds, 1e-9))
     }
+
+    /// One optimisation step on `batch`: training-mode forward, loss, backward, clipping, AdamW at
+    /// `factor` × the peak learning rates. Returns the loss and the gradient norm before clipping; a
+    /// non-finite loss leaves the parameters untouched.
+    public func trainStep(_ batch: PackedBatch, targets: Targets, factor: Float) -> (loss: Float, gradNorm: Float) {
+        let rates = config.learningRates(variant: model.variant)
+        let trainable = Set(rates.keys)
+        let pHidden = config.hiddenDropout ?? Float(model.config.hiddenDropoutProb)
+        let pAttention = config.attentionDropout ?? Float(model.config.attentionProbsDropoutProb)
+        model.forwardEncoder(batch, acts, dropout: (pHidden, pAttention), rng: &rng)
+        model.forwardHead(batch, acts, head, dropout: pHidden, rng: &rng)
+        if dlogits.count < batch.count * model.numLabels { dlogits = [Float](repeating: 0, count: batch.count * model.numLabels) }
+        let loss = dlogits.withUnsafeMutableBufferPointer { model.loss(head, targets, dlogits: $0.baseAddress) }
+        guard loss.isFinite else { return (loss, .nan) }
+        gradients.zero()
+        dlogits.withUnsafeBufferPointer {
+            model.backward(batch, acts, head, dlogits: $0.baseAddress!, grads: gradients, scratch: scratch, trainable: trainable)
+        }
+        let norm = GradientClipping.clip(gradients, layout: model.layout, groups: trainable, maxNorm: config.maxGradNorm)
+        optimizer.update(parameters: model.parameters, gradients: gradients, learningRates: rates.mapValues { $0 * factor })
+        return (loss, norm)
+    }
+
+    private var dlogits: [Float] = []
 
     private func evaluationEntry(dev: [Example], devEnc: [Encoding], loss: Float, lr: Float?, gradNorm: Float,
                                  epoch: Double) -> (LogEntry, Predictions) {
