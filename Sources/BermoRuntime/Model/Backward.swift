@@ -71,10 +71,10 @@ extension BertModel {
             if acts.training { Dropout.apply(g[g.dr2], mask: acts[a.ffnDropMask], count: N * H) }
             g.zero(g.dact, N * I)
             Linear.backward(dinp: g[g.dact], dweight: grads[w.outWeight], dbias: grads[w.outBias],
-                            dout: g[g.dr2], inp: acts[a.act], weight: p(w.outWeight), rows: N, inDim: I, outDim: H)
+                            dout: g[g.dr2], inp: acts[a.act], weight: encoderWeight(w.outWeight), rows: N, inDim: I, outDim: H)
             GELU.backward(g[g.dact], acts[a.fc], g[g.dact], count: N * I)
             Linear.backward(dinp: g[g.dy1], dweight: grads[w.interWeight], dbias: grads[w.interBias],
-                            dout: g[g.dact], inp: acts[a.y1], weight: p(w.interWeight), rows: N, inDim: H, outDim: I)
+                            dout: g[g.dact], inp: acts[a.y1], weight: encoderWeight(w.interWeight), rows: N, inDim: H, outDim: I)
             // LayerNorm(r1), r1 = drop(dense(ctx)) + x
             g.zero(g.dr1, N * H)
             LayerNorm.backward(dinp: g[g.dr1], dgamma: grads[w.ln1Gamma], dbeta: grads[w.ln1Beta],
@@ -84,14 +84,14 @@ extension BertModel {
             if acts.training { Dropout.apply(g[g.dr1], mask: acts[a.attnOutDropMask], count: N * H) }
             g.zero(g.dctx, N * H)
             Linear.backward(dinp: g[g.dctx], dweight: grads[w.attnOutWeight], dbias: grads[w.attnOutBias],
-                            dout: g[g.dr1], inp: acts[a.ctx], weight: p(w.attnOutWeight), rows: N, inDim: H, outDim: H)
+                            dout: g[g.dr1], inp: acts[a.ctx], weight: encoderWeight(w.attnOutWeight), rows: N, inDim: H, outDim: H)
             g.zero(g.dqkv, N * 3 * H)
             Attention.backward(dqkv: g[g.dqkv], dctx: g[g.dctx], qkv: acts[a.qkv], probs: acts[a.probs],
                                batch: batch, shape: attentionShape,
                                dropoutMask: acts.training ? UnsafePointer(acts[a.attnDropMask]) : nil,
                                droppedProbs: acts.training ? UnsafePointer(acts[a.droppedProbs]) : nil)
             Linear.backward(dinp: needInput ? g[dx] : nil, dweight: grads[w.qkvWeight], dbias: grads[w.qkvBias],
-                            dout: g[g.dqkv], inp: x, weight: p(w.qkvWeight), rows: N, inDim: H, outDim: 3 * H)
+                            dout: g[g.dqkv], inp: x, weight: encoderWeight(w.qkvWeight), rows: N, inDim: H, outDim: 3 * H)
             inject(l, into: g[dx])
             swap(&dres, &dx)
         }

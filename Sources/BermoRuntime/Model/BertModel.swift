@@ -9,6 +9,8 @@ public final class BertModel: @unchecked Sendable {
     /// The BERMo mix options and the hidden-state indices it reads, when the model has one.
     public let mix: MixConfig?
     public let mixLayers: [Int]
+    /// Masked copies of the prunable matrices, when a pruning schedule has installed them (see `WeightMasks`).
+    public internal(set) var effectiveWeights: ParameterBuffer?
     /// What loading noticed but did not fail on (ignored tensors, freshly initialised ones).
     public private(set) var notes: [String] = []
 

@@ -29,7 +29,7 @@ extension BertModel {
             let a = acts.layers[l]
             let x = acts.hiddenState(l)
             // Self-attention: fused QKV projection, per-head softmax(QKᵀ/√d)·V.
-            Linear.forward(out: acts[a.qkv], inp: x, weight: p(w.qkvWeight), bias: p(w.qkvBias),
+            Linear.forward(out: acts[a.qkv], inp: x, weight: encoderWeight(w.qkvWeight), bias: p(w.qkvBias),
                            rows: N, inDim: H, outDim: 3 * H)
             if training { Dropout.fillMask(acts[a.attnDropMask], count: acts.attentionSize, p: pAttn, rng: &rng) }
             Attention.forward(ctx: acts[a.ctx], probs: acts[a.probs], qkv: acts[a.qkv], batch: batch,
@@ -37,7 +37,7 @@ extension BertModel {
                               dropoutMask: training ? UnsafePointer(acts[a.attnDropMask]) : nil,
                               droppedProbs: training ? acts[a.droppedProbs] : nil)
             // BertSelfOutput: LayerNorm(dropout(dense(ctx)) + x)
-            Linear.forward(out: acts[a.r1], inp: acts[a.ctx], weight: p(w.attnOutWeight), bias: p(w.attnOutBias),
+            Linear.forward(out: acts[a.r1], inp: acts[a.ctx], weight: encoderWeight(w.attnOutWeight), bias: p(w.attnOutBias),
                            rows: N, inDim: H, outDim: H)
             if training {
                 Dropout.fillMask(acts[a.attnOutDropMask], count: N * H, p: pHidden, rng: &rng)
@@ -47,10 +47,10 @@ extension BertModel {
             LayerNorm.forward(out: acts[a.y1], mean: acts[a.ln1Mean], rstd: acts[a.ln1Rstd], inp: acts[a.r1],
                               gamma: p(w.ln1Gamma), beta: p(w.ln1Beta), rows: N, dim: H, eps: eps)
             // BertIntermediate + BertOutput: LayerNorm(dropout(dense(gelu(dense(y1)))) + y1)
-            Linear.forward(out: acts[a.fc], inp: acts[a.y1], weight: p(w.interWeight), bias: p(w.interBias),
+            Linear.forward(out: acts[a.fc], inp: acts[a.y1], weight: encoderWeight(w.interWeight), bias: p(w.interBias),
                            rows: N, inDim: H, outDim: I)
             GELU.forward(acts[a.act], acts[a.fc], count: N * I)
-            Linear.forward(out: acts[a.r2], inp: acts[a.act], weight: p(w.outWeight), bias: p(w.outBias),
+            Linear.forward(out: acts[a.r2], inp: acts[a.act], weight: encoderWeight(w.outWeight), bias: p(w.outBias),
                            rows: N, inDim: I, outDim: H)
             if training {
                 Dropout.fillMask(acts[a.ffnDropMask], count: N * H, p: pHidden, rng: &rng)
