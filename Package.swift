@@ -60,5 +60,11 @@ let package = Package(
             dependencies: ["BermoRuntime"],
             path: "Tests/BermoRuntimeTests"
         ),
+        // Runs the built `bermo` executable end to end.
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["BermoRuntime"],
+            path: "Tests/CLITests"
+        ),
     ]
 )
