@@ -12,6 +12,10 @@ public final class FineTuner: @unchecked Sendable {
     public let gradients: ParameterBuffer
     /// Computes dev metrics from predictions; defaults to accuracy or Pearson/Spearman.
     public var metrics: (Predictions, [Example]) -> [String: Double]
+    /// Takes part in every step (pruning schedules); nil for plain fine-tuning.
+    public var hook: TrainingHook?
+    /// Total steps of the current run (known to the hook).
+    private var totalSteps = 0
 
     private let acts = Activations(), head = HeadActivations(), scratch = GradientScratch()
     public private(set) var step = 0
@@ -62,6 +66,7 @@ public final class FineTuner: @unchecked Sendable {
         let B = config.perDeviceTrainBatchSize
         let perEpoch = (train.count + B - 1) / B
         let total = config.totalSteps(trainCount: train.count), warmup = config.warmup(total: total)
+        totalSteps = total
         let rates = config.learningRates(variant: model.variant)
         let start = Date()
         var status = RunStatus.completed, divergedAt: Int?, reason: String?
@@ -115,6 +120,7 @@ public final class FineTuner: @unchecked Sendable {
         let trainable = Set(rates.keys)
         let pHidden = config.hiddenDropout ?? Float(model.config.hiddenDropoutProb)
         let pAttention = config.attentionDropout ?? Float(model.config.attentionProbsDropoutProb)
+        hook?.prepareStep(step, total: max(totalSteps, step + 1), model: model)
         model.forwardEncoder(batch, acts, dropout: (pHidden, pAttention), rng: &rng)
         model.forwardHead(batch, acts, head, dropout: pHidden, rng: &rng)
         if dlogits.count < batch.count * model.numLabels { dlogits = [Float](repeating: 0, count: batch.count * model.numLabels) }
@@ -124,9 +130,10 @@ public final class FineTuner: @unchecked Sendable {
         dlogits.withUnsafeBufferPointer {
             model.backward(batch, acts, head, dlogits: $0.baseAddress!, grads: gradients, scratch: scratch, trainable: trainable)
         }
+        let penalty = hook?.afterBackward(step, total: max(totalSteps, step + 1), model: model, gradients: gradients) ?? 0
         let norm = GradientClipping.clip(gradients, layout: model.layout, groups: trainable, maxNorm: config.maxGradNorm)
         optimizer.update(parameters: model.parameters, gradients: gradients, learningRates: rates.mapValues { $0 * factor })
-        return (loss, norm)
+        return (loss + penalty, norm)
     }
 
     private var dlogits: [Float] = []
@@ -137,6 +144,7 @@ public final class FineTuner: @unchecked Sendable {
         var entry = LogEntry(step: step, epoch: epoch, examplesSeen: step * config.perDeviceTrainBatchSize,
                              loss: loss, learningRate: lr, gradNorm: gradNorm,
                              eval: dev.isEmpty ? nil : metrics(preds, dev))
+        if let hook { entry.extra = hook.logFields(model: model) }
         if let w = model.layout.mixWeights, let g = model.layout.mixGamma {
             entry.mixWeights = ScalarMix.normalizedWeights(model.p(w), count: model.mixLayers.count)
             entry.mixGamma = model.p(g)[0]
@@ -150,6 +158,7 @@ public final class FineTuner: @unchecked Sendable {
         var logits = [Float](repeating: 0, count: encodings.count * C)
         let order = encodings.indices.sorted { encodings[$0].inputIds.count < encodings[$1].inputIds.count }
         var unused = SeededRandom(seed: 0)
+        hook?.prepareEvaluation(model: model)
         for s in stride(from: 0, to: order.count, by: config.perDeviceEvalBatchSize) {
             let idx = Array(order[s..<min(s + config.perDeviceEvalBatchSize, order.count)])
             let batch = PackedBatch(sequences: idx.map { (encodings[$0].inputIds, encodings[$0].tokenTypeIds) },

@@ -12,6 +12,8 @@ public struct LogEntry: Codable, Sendable, Equatable {
     /// softmax(w) of the BERMo mix, one per mixed layer, and gamma.
     public var mixWeights: [Float]?
     public var mixGamma: Float?
+    /// Fields a `TrainingHook` adds (e.g. `remaining_weights`, `threshold`).
+    public var extra: [String: Double]?
 }
 
 /// How a run ended.
