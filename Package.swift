@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "bermo", targets: ["bermo"]),
         .library(name: "BermoRuntime", targets: ["BermoRuntime"]),
+        .library(name: "SentEvalPlugin", targets: ["SentEvalPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -39,6 +40,16 @@ let package = Package(
             path: "Sources/BermoRuntime",
             swiftSettings: runtimeSettings
         ),
+        // SentEval probing (Conneau et al. 2018): dataset, feature cache, SentEval's classifier, BERMo mix probe.
+        .target(
+            name: "SentEvalPlugin",
+            dependencies: [
+                "BermoRuntime",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Plugins/SentEval",
+            swiftSettings: runtimeSettings
+        ),
         .executableTarget(
             name: "bermo",
             dependencies: [
@@ -52,6 +63,11 @@ let package = Package(
             name: "BermoRuntimeTests",
             dependencies: ["BermoRuntime"],
             path: "Tests/BermoRuntimeTests"
+        ),
+        .testTarget(
+            name: "SentEvalPluginTests",
+            dependencies: ["SentEvalPlugin", "BermoRuntime"],
+            path: "Tests/SentEvalPluginTests"
         ),
     ]
 )
