@@ -27,6 +27,14 @@ public enum SentEvalTask: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// SentEval's per-task override (`PROBINGEval.run`): WordContent always uses logistic regression,
+    /// whatever `nhid` was asked for (a 1000-way MLP is not what the paper probed with).
+    public func adjusted(_ config: ProbeConfig) -> ProbeConfig {
+        var config = config
+        if self == .wordContent { config.hiddenUnits = 0 }
+        return config
+    }
+
     /// Accepts the paper's name (`SubjNum`), case-insensitively, or the file's stem (`subj_number`).
     public init?(name: String) {
         let lowered = name.lowercased()

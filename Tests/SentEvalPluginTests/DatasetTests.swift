@@ -148,3 +148,12 @@ import Testing
         #expect(SentEvalTask(name: "nope") == nil)
     }
 }
+
+@Suite struct TaskTests {
+    @Test func wordContentIsAlwaysProbedLinearly() {
+        var config = ProbeConfig()
+        config.hiddenUnits = 50
+        #expect(SentEvalTask.wordContent.adjusted(config).hiddenUnits == 0)
+        #expect(SentEvalTask.subjNum.adjusted(config).hiddenUnits == 50)
+    }
+}
