@@ -22,6 +22,7 @@ let package = Package(
     products: [
         .executable(name: "bermo", targets: ["bermo"]),
         .library(name: "BermoRuntime", targets: ["BermoRuntime"]),
+        .library(name: "SentEvalPlugin", targets: ["SentEvalPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -46,6 +47,16 @@ let package = Package(
             path: "Sources/BermoRuntime",
             swiftSettings: runtimeSettings
         ),
+        // SentEval probing (Conneau et al. 2018): dataset, feature cache, SentEval's classifier, BERMo mix probe.
+        .target(
+            name: "SentEvalPlugin",
+            dependencies: [
+                "BermoRuntime",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Plugins/SentEval",
+            swiftSettings: runtimeSettings
+        ),
         .executableTarget(
             name: "bermo",
             dependencies: [
@@ -65,6 +76,11 @@ let package = Package(
             name: "CLITests",
             dependencies: ["BermoRuntime"],
             path: "Tests/CLITests"
+        ),
+        .testTarget(
+            name: "SentEvalPluginTests",
+            dependencies: ["SentEvalPlugin", "BermoRuntime"],
+            path: "Tests/SentEvalPluginTests"
         ),
     ]
 )
