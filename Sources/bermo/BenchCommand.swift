@@ -5,7 +5,7 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Speed benchmarks (run in a release build; see BENCHMARKS.md).",
-        subcommands: [BenchEncode.self, BenchTrain.self])
+        subcommands: [BenchEncode.self, BenchTrain.self, BenchKernels.self])
 }
 
 /// The encode benchmark, workload for workload the same as `scripts/reference/bench_encode_torch.py`.
@@ -129,5 +129,33 @@ struct BenchTrain: ParsableCommand {
                                   "examples_per_s": Double(B) / t, "gflops": flops / t / 1e9, "threads": Compute.threads])
             }
         }
+    }
+}
+
+/// Elementwise kernels in isolation (ns per element), to see what is left beside the matrix products.
+struct BenchKernels: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "kernels", abstract: "ns/element of the elementwise kernels (one thread).")
+
+    func run() {
+        Compute.configure(threads: 1)
+        let n = 4096 * 1536
+        let a = ParameterBuffer(count: n), b = ParameterBuffer(count: n), c = ParameterBuffer(count: n)
+        var rng = SeededRandom(seed: 1)
+        for i in 0..<n { a.base[i] = 3 * rng.nextNormal(); b.base[i] = rng.nextNormal() }
+        func time(_ name: String, _ body: () -> Void) {
+            body()
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            for _ in 0..<5 { body() }
+            let ns = Double(DispatchTime.now().uptimeNanoseconds - t0) / 5 / Double(n)
+            BenchEncode.emit(["impl": "bermo", "workload": "kernel-\(name)", "ns_per_element": ns])
+        }
+        time("gelu-forward") { GELU.forward(c.base, a.base, count: n) }
+        time("gelu-backward") { GELU.backward(c.base, a.base, b.base, count: n) }
+        time("exp") { for i in 0..<n { c.base[i] = fastExp(a.base[i]) } }
+        time("softmax-rows-128") { for r in 0..<(n / 128) { Softmax.rowInPlace(c.base + r * 128, count: 128) } }
+        let rows = n / 384, mean = ParameterBuffer(count: rows), rstd = ParameterBuffer(count: rows)
+        time("layernorm-384") { LayerNorm.forward(out: c.base, mean: mean.base, rstd: rstd.base, inp: a.base, gamma: b.base, beta: b.base, rows: rows, dim: 384, eps: 1e-12) }
+        var r2 = SeededRandom(seed: 2)
+        time("dropout-mask") { Dropout.fillMask(c.base, count: n, p: 0.1, rng: &r2) }
     }
 }
