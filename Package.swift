@@ -61,6 +61,7 @@ let package = Package(
             name: "bermo",
             dependencies: [
                 "BermoRuntime",
+                "SentEvalPlugin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/bermo",
