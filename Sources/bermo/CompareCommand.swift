@@ -24,7 +24,7 @@ struct CompareCommand: ParsableCommand {
     var markdown = false
 
     func run() throws {
-        let policy = try parseTolerances(tolerance)
+        let policy = try reportingErrors { try parseTolerances(tolerance) }
         let report = Gate.compare(results: Self.resultsFile(results), baseline: Self.resultsFile(baseline), tolerance: policy,
                                   showAll: all, markdown: markdown)
         print(report.output, terminator: "")

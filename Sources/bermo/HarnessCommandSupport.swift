@@ -41,7 +41,7 @@ func parseTolerances(_ values: [String]) throws -> TolerancePolicy {
         let parts = value.split(separator: "=", maxSplits: 1).map(String.init)
         let spec = parts.count == 2 ? parts[1] : parts[0]
         guard let tolerance = Tolerance(cli: spec) else {
-            throw ValidationError("--tolerance \(value): expected abs:X, rel:X or std:K (X, K ≥ 0), optionally prefixed by a metric: accuracy=std:2")
+            throw HarnessError("--tolerance \(value): expected abs:X, rel:X or std:K (X, K ≥ 0), optionally prefixed by a metric: accuracy=std:2")
         }
         if parts.count == 2 { policy.perMetric[parts[0]] = tolerance } else { policy.defaultTolerance = tolerance }
     }

@@ -43,7 +43,7 @@ struct RunCommand: ParsableCommand {
         options.threads = threads
         options.logSamples = logSamples
         options.failFast = failFast
-        options.tolerance = try parseTolerances(tolerance)
+        options.tolerance = try reportingErrors { try parseTolerances(tolerance) }
         let summary = try reportingErrors {
             options.shard = try shard.map { try Shard(parsing: $0) }
             return try SuiteRunner(registry: Plugins.registry(), options: options).run(suitePath: suite)

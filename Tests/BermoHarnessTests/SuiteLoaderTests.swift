@@ -144,3 +144,30 @@ enum SuiteKeysForTest {
         try p.rejectUnknown(allowed: ["lr", "epocs", "batch"])
     }
 }
+
+@Suite struct IncludeTests {
+    @Test func anUnreadableIncludeIsReportedInItsOwnFileWithoutKnockOnErrors() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try TestSupport.write("model: minilm-l6\ntasks: [{task: a, plugin: echo.task\n", to: dir, name: "broken.yaml")
+        let path = try TestSupport.write("suite: s\ninclude: [broken.yaml]\n", to: dir)
+        let error = #expect(throws: SuiteErrors.self) { try SuiteLoader().load(path) }
+        #expect(error?.errors.count == 1)
+        #expect(error?.errors.first?.location.file == dir.appendingPathComponent("broken.yaml").path)
+        #expect(error?.errors.first?.description.contains("YAML syntax error") == true)
+    }
+
+    @Test func aFileIncludedTwiceContributesOnceAndIncluderWins() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("parts"), withIntermediateDirectories: true)
+        _ = try TestSupport.write("model: minilm-l6\nseeds: [1]\ntasks: [{task: shared, plugin: echo.task}]\n", to: dir, name: "parts/base.yaml")
+        _ = try TestSupport.write("include: [base.yaml]\nseeds: [2]\ntasks: [{task: left, plugin: echo.task}]\n", to: dir, name: "parts/left.yaml")
+        _ = try TestSupport.write("include: [./base.yaml]\ntasks: [{task: right, plugin: echo.task}]\n", to: dir, name: "parts/right.yaml")
+        let path = try TestSupport.write("suite: diamond\ninclude: [parts/left.yaml, parts/right.yaml]\nseeds: [3, 4]\n", to: dir)
+        let suite = try SuiteLoader().load(path)
+        #expect(suite.tasks.map(\.id) == ["shared", "left", "right"])
+        #expect(suite.seeds == [3, 4])
+        #expect(suite.files.count == 4)
+    }
+}

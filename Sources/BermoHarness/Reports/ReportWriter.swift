@@ -22,7 +22,7 @@ public struct ReportWriter {
                 handle.write(Data((markdown + "\n").utf8))
                 try? handle.close()
             } else {
-                FileManager.default.createFile(atPath: path, contents: Data((markdown + "\n").utf8))
+                _ = FileManager.default.createFile(atPath: path, contents: Data((markdown + "\n").utf8))
             }
         }
     }

@@ -5,6 +5,8 @@ struct SuiteDecoder {
     let layers: [SuiteFileLayer]
     let rootFile: String
     let diagnostics: Diagnostics
+    /// An include could not be read: required fields may live there, so their absence is not reported.
+    var incomplete = false
 
     /// The last (winning) entry for `key` across layers.
     func last(_ key: String) -> ConfigEntry? { layers.reversed().lazy.compactMap { $0[key] }.first }
@@ -17,7 +19,7 @@ struct SuiteDecoder {
         let (variants, variantLocations) = VariantDecoder(diagnostics: diagnostics).decodeList(last("variants"))
         let seeds = decodeSeeds()
         let defaults = decodeDefaults()
-        let tasks = TaskDecoder(diagnostics: diagnostics, defaults: defaults).decode(layers: layers, rootStart: rootStart)
+        let tasks = TaskDecoder(diagnostics: diagnostics, defaults: defaults).decode(layers: layers, rootStart: rootStart, incomplete: incomplete)
         let outputDirectory = decodePath("output_dir", mustExist: false)
         let baseline = decodePath("baseline", mustExist: true)
         let tolerance = ToleranceDecoder(diagnostics: diagnostics).decode(layers.compactMap { $0["tolerance"] })
@@ -30,6 +32,7 @@ struct SuiteDecoder {
 
     func decodeName(_ rootStart: SourceLocation) -> String? {
         guard let entry = last("suite") else {
+            if incomplete { return nil }
             diagnostics.error(SuiteError(rootStart, field: "suite", "missing required field `suite` (the suite's name)",
                                          fix: "add `suite: my-suite` at the top of \(rootFile)"))
             return nil
@@ -46,6 +49,7 @@ struct SuiteDecoder {
     func decodeModels(_ rootStart: SourceLocation) -> [ModelSpec] {
         // The last file that names models decides; one file may not use both spellings.
         guard let layer = layers.reversed().first(where: { $0["model"] != nil || $0["models"] != nil }) else {
+            if incomplete { return [] }
             diagnostics.error(SuiteError(rootStart, field: "model", "missing required field `model` (or `models`)",
                                          fix: "add `model: minilm-l6` (a registered name) or `models: [minilm-l6, ./path/to/bert]`"))
             return []

@@ -12,6 +12,8 @@ struct SuiteFileLayer {
 struct IncludeResolver {
     let diagnostics: Diagnostics
     private(set) var layers: [SuiteFileLayer] = []
+    /// Whether an included file could not be read (its fields are then unknown, not missing).
+    private(set) var incomplete = false
     private var seen: Set<String> = []
 
     init(diagnostics: Diagnostics) { self.diagnostics = diagnostics }
@@ -34,6 +36,7 @@ struct IncludeResolver {
 
         guard FileManager.default.fileExists(atPath: url.path) else {
             if let includedAt {
+                incomplete = true
                 diagnostics.error(SuiteError(includedAt, field: "include", "the included file \(displayPath) does not exist",
                                              fix: "include paths are relative to the file that includes them; check the name"))
             } else {
@@ -43,9 +46,12 @@ struct IncludeResolver {
         }
         let root: ConfigNode
         do { root = try YAMLFile.load(url, displayPath: displayPath) } catch {
-            diagnostics.record(error, at: .start(of: displayPath)); return
+            diagnostics.record(error, at: .start(of: displayPath))
+            if includedAt != nil { incomplete = true }
+            return
         }
         guard let entries = root.entries else {
+            if includedAt != nil { incomplete = true }
             diagnostics.error(SuiteError(root.location, "a suite file must be a mapping of `key: value` lines, found \(root.kindDescription)",
                                          fix: "start with `suite: my-suite`"))
             return

@@ -22,7 +22,8 @@ public struct SuiteLoader {
     public func load(_ path: String, diagnostics: Diagnostics) -> Suite? {
         var resolver = IncludeResolver(diagnostics: diagnostics)
         resolver.read(path, includedAt: nil, stack: [])
-        guard let root = resolver.layers.last, root.file == path || resolver.layers.count > 0 else { return nil }
-        return SuiteDecoder(layers: resolver.layers, rootFile: path, diagnostics: diagnostics).decode()
+        guard !resolver.layers.isEmpty else { return nil }
+        return SuiteDecoder(layers: resolver.layers, rootFile: path, diagnostics: diagnostics,
+                            incomplete: resolver.incomplete).decode()
     }
 }

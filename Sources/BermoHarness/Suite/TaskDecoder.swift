@@ -4,7 +4,7 @@ struct TaskDecoder {
     let diagnostics: Diagnostics
     let defaults: [ConfigEntry]
 
-    func decode(layers: [SuiteFileLayer], rootStart: SourceLocation) -> [TaskSpec] {
+    func decode(layers: [SuiteFileLayer], rootStart: SourceLocation, incomplete: Bool = false) -> [TaskSpec] {
         var tasks: [TaskSpec] = []
         var firstSeen: [String: SourceLocation] = [:]
         var sawTasksKey = false
@@ -29,7 +29,7 @@ struct TaskDecoder {
                 tasks.append(task)
             }
         }
-        if !sawTasksKey {
+        if !sawTasksKey && !incomplete {
             diagnostics.error(SuiteError(rootStart, field: "tasks", "missing required field `tasks`",
                                          fix: "add `tasks:` with at least one `- task: <id>` and `plugin: <plugin id>`"))
         } else if tasks.isEmpty && diagnostics.errors.isEmpty {
