@@ -147,7 +147,7 @@ import Testing
         let baseline = try Self.write(Self.shifted(results, task: "beta", variant: "bermo-last2", metric: "accuracy", by: 0.1), dir, "baseline.json")
         let suiteText = try String(contentsOfFile: TestSupport.suite("good/echo.yaml"), encoding: .utf8)
             .replacingOccurrences(of: "include: [common.yaml]", with: "include: [\(TestSupport.suite("good/common.yaml"))]")
-            + "baseline: baseline.json\n"
+            + "baseline: \(baseline.lastPathComponent)\n"
         let path = try TestSupport.write(suiteText, to: dir)
         let summary = try SuiteRunner(registry: TestSupport.registry(), options: TestSupport.options(output: dir), console: RecordingConsole()).run(suitePath: path)
         #expect(summary.comparison?.hasRegression == true)

@@ -22,6 +22,10 @@ import Testing
         #expect(markdown.contains("| bert | 0.5200 ± 0.0100 (n=3) | 0.4800 ± 0.0100 (n=3) |"))
         #expect(markdown.contains("| bermo-last2 | 0.7700 ± 0.0100 (n=3) | 0.2300 ± 0.0100 (n=3) |"))
         #expect(markdown == MarkdownReport(results: summary.results).render())
+        // Rows and tables follow the suite's order (tasks alpha, beta; variants bert, bermo-last2), not the alphabet.
+        let bert = try #require(markdown.range(of: "| bert |")), bermo = try #require(markdown.range(of: "| bermo-last2 |"))
+        #expect(bert.lowerBound < bermo.lowerBound)
+        #expect(markdown.range(of: "## alpha")!.lowerBound < markdown.range(of: "## beta")!.lowerBound)
     }
 
     @Test func markdownListsSkippedAndDivergedJobsWithReasons() throws {

@@ -97,6 +97,9 @@ import Testing
         #expect(first.ran.count == 12 && first.reused.isEmpty && first.failures.isEmpty && first.exitCode == 0)
         let layout = OutputLayout(options.outputDirectory!)
         #expect(try FileManager.default.contentsOfDirectory(atPath: layout.jobs.path).filter { $0.hasSuffix(".json") }.count == 12)
+        // No temporary files left behind, and no empty per-job artifact folders.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: layout.jobs.path).allSatisfy { !$0.hasPrefix(".") })
+        #expect(first.ran.allSatisfy { !FileManager.default.fileExists(atPath: layout.artifacts($0).path) })
 
         let again = EchoPlugin()
         let second = try TestSupport.run("good/echo.yaml", plugin: again, options: options)

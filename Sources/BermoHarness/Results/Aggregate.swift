@@ -35,13 +35,13 @@ public struct Aggregate: Codable, Sendable, Equatable {
         return (mean, variance.squareRoot())
     }
 
-    /// Groups completed jobs' metrics by (model, variant, task, metric), in a stable order.
-    /// Only declared metrics are aggregated (a suite's `metric_list` narrows what is reported).
+    /// Groups completed jobs' metrics by (model, variant, task, metric), in the order the records come
+    /// (plan order: the suite's order of tasks, variants and seeds). Only declared metrics are aggregated
+    /// (a suite's `metric_list` narrows what is reported).
     public static func compute(_ records: [JobRecord]) -> [Aggregate] {
         var order: [AggregateKey] = []
         var groups: [AggregateKey: (group: String?, higher: Bool, values: [SeedValue])] = [:]
-        for r in records.sorted(by: { ($0.task, $0.model.name, $0.variantName, $0.seed) < ($1.task, $1.model.name, $1.variantName, $1.seed) })
-        where r.status == "completed" {
+        for r in records where r.status == "completed" {
             for d in r.metricDeclarations {
                 guard let value = r.metrics[d.name] else { continue }
                 let key = AggregateKey(model: r.model.name, variant: r.variantName, task: r.task, metric: d.name)

@@ -58,7 +58,8 @@ public struct ResultsDocument: Codable, Sendable, Equatable {
     /// `i/N` when this is one shard's output.
     public var shard: String?
     public var limit: Int?
-    /// Every job id of the suite (all shards), so a merge can tell which are missing.
+    /// Every job id of the suite (all shards) in run order, so a merge can tell which are missing and
+    /// restore the suite's order.
     public var plannedJobs: [String]
     public var jobs: [JobSummary]
     public var failures: [JobFailure]
@@ -74,10 +75,12 @@ public struct ResultsDocument: Codable, Sendable, Equatable {
     /// Builds the document from job records (finished now or earlier).
     public static func build(suite: SuiteInfo, plannedJobs: [String], records: [JobRecord], failures: [JobFailure],
                              shard: String?, limit: Int?, threads: Int) -> ResultsDocument {
-        let sorted = records.sorted { ($0.task, $0.model.name, $0.variantName, $0.seed, $0.id) < ($1.task, $1.model.name, $1.variantName, $1.seed, $1.id) }
+        // Plan order (model, task, variant, seed as the suite lists them), so reports follow the suite.
+        let position = Dictionary(plannedJobs.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let sorted = records.sorted { (position[$0.id] ?? .max, $0.id) < (position[$1.id] ?? .max, $1.id) }
         return ResultsDocument(schemaVersion: schemaVersion, suite: suite, bermo: BermoInfo(version: BermoVersion.version, gitCommit: BermoVersion.gitCommit()),
                                environment: .current(threads: threads), createdAt: Timestamp.now(), shard: shard, limit: limit,
-                               plannedJobs: plannedJobs.sorted(), jobs: sorted.map(JobSummary.init), failures: failures,
+                               plannedJobs: plannedJobs, jobs: sorted.map(JobSummary.init), failures: failures,
                                aggregates: Aggregate.compute(sorted))
     }
 

@@ -30,7 +30,10 @@ public struct ShardMerger {
         if let limited = documents.first(where: { $0.1.limit != first.limit }) {
             throw HarnessError("\(limited.0.path) was run with --limit \(limited.1.limit.map(String.init) ?? "none"), \(firstDir.path) with \(first.limit.map(String.init) ?? "none"); merge shards run with the same --limit")
         }
-        let planned = Set(documents.flatMap { $0.1.plannedJobs })
+        // Every shard lists the whole plan in run order; keep that order, adding any id only another has.
+        var seen = Set<String>()
+        let plannedOrder = documents.flatMap { $0.1.plannedJobs }.filter { seen.insert($0).inserted }
+        let planned = Set(plannedOrder)
         var records: [String: JobRecord] = [:]
         for (dir, _) in documents {
             for record in JobStore(OutputLayout(dir)).allRecords() where planned.contains(record.id) && records[record.id] == nil {
@@ -55,7 +58,7 @@ public struct ShardMerger {
         var seenFailures = Set<String>()
         let uniqueFailures = failures.filter { seenFailures.insert($0.id).inserted }
         let all = Array(records.values)
-        let results = ResultsDocument.build(suite: first.suite, plannedJobs: Array(planned), records: all, failures: uniqueFailures,
+        let results = ResultsDocument.build(suite: first.suite, plannedJobs: plannedOrder, records: all, failures: uniqueFailures,
                                             shard: nil, limit: first.limit, threads: first.environment.threads)
         try HarnessJSON.write(results, to: outputLayout.results)
         try ReportWriter(layout: outputLayout).write(results: results, records: all, comparison: nil)

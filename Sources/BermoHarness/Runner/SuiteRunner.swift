@@ -100,6 +100,8 @@ public final class SuiteRunner: @unchecked Sendable {
                                  progress: { fraction, note in console.status(tracker.line(fraction: fraction, note: note)) },
                                  log: { console.log("bermo: \(name): \($0)") })
         let started = Date()
+        // An artifacts folder the plugin left empty is removed, so the output holds only real files.
+        defer { rmdir(artifacts.path) }
         let outcome = try job.task.prepared.run(context)
         let seconds = Date().timeIntervalSince(started)
 
