@@ -19,7 +19,7 @@ struct RunCommand: ParsableCommand {
     var shard: String?
     @Option(help: "At most N examples per split (a quick run; part of the job ids).")
     var limit: Int?
-    @Option(help: "Worker threads (default: all cores).")
+    @Option(help: "Worker threads for the runtime kernels.")
     var threads: Int = Compute.defaultThreads
     @Flag(name: .customLong("log-samples"), help: "Write per-example samples as JSON Lines (samples/<job>.jsonl).")
     var logSamples = false

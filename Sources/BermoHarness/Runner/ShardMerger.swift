@@ -18,7 +18,7 @@ public struct ShardMerger {
         for dir in inputs {
             let file = OutputLayout(dir).results
             guard FileManager.default.fileExists(atPath: file.path) else {
-                throw HarnessError("\(file.path) does not exist: \(dir.path) is not the output directory of a `bermo run` (or the run has not finished its first job list)")
+                throw HarnessError("\(file.path) does not exist: \(dir.path) is not the output directory of a finished `bermo run` (a run writes results.json when it ends; rerun an interrupted shard with the same command to finish it)")
             }
             documents.append((dir, try ResultsDocument.read(file)))
         }

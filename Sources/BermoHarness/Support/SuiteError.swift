@@ -32,16 +32,15 @@ public struct SuiteErrors: Error, Sendable, CustomStringConvertible {
     public var description: String { errors.map(\.description).joined(separator: "\n") }
 }
 
-/// Collects errors and warnings while a suite is decoded, so decoding can carry on past the first problem.
+/// Collects errors while a suite is decoded, so decoding can carry on past the first problem.
 public final class Diagnostics: @unchecked Sendable {
-    public private(set) var errors: [SuiteError] = []
-    public private(set) var warnings: [SuiteError] = []
+    private var _errors: [SuiteError] = []
     private let lock = NSLock()
 
     public init() {}
 
-    public func error(_ error: SuiteError) { lock.withLock { errors.append(error) } }
-    public func warning(_ warning: SuiteError) { lock.withLock { warnings.append(warning) } }
+    public var errors: [SuiteError] { lock.withLock { _errors } }
+    public func error(_ error: SuiteError) { lock.withLock { _errors.append(error) } }
 
     /// Records whatever `body` throws (a `SuiteError`, several, or anything else located at `fallback`).
     public func capture<T>(at fallback: SourceLocation, _ body: () throws -> T) -> T? {
@@ -58,7 +57,7 @@ public final class Diagnostics: @unchecked Sendable {
 
     /// Throws every error collected so far, in file order, if there is any.
     public func throwIfErrors() throws {
-        let all = lock.withLock { errors }
+        let all = errors
         guard !all.isEmpty else { return }
         throw SuiteErrors(all)
     }
