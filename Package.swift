@@ -23,11 +23,14 @@ let package = Package(
         .executable(name: "bermo", targets: ["bermo"]),
         .library(name: "BermoRuntime", targets: ["BermoRuntime"]),
         .library(name: "SentEvalPlugin", targets: ["SentEvalPlugin"]),
+        .library(name: "BermoHarness", targets: ["BermoHarness"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         // SHA-256 of downloaded wheels and checkpoints; fast even in debug builds, unlike a hand-written one.
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        // Suite files are YAML; Yams wraps libyaml, whose parser reports line and column for every node.
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: [
         // OpenBLAS (Debian: libopenblas-dev) through pkg-config.
@@ -52,16 +55,28 @@ let package = Package(
             name: "SentEvalPlugin",
             dependencies: [
                 "BermoRuntime",
+                "BermoHarness",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Plugins/SentEval",
             swiftSettings: runtimeSettings
+        ),
+        // The evaluation harness: suite files, plugin protocols, job runner, results, reports and the
+        // regression gate. Knows no concrete plugin; plugins depend on it, never the other way round.
+        .target(
+            name: "BermoHarness",
+            dependencies: [
+                "BermoRuntime",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Sources/BermoHarness"
         ),
         .executableTarget(
             name: "bermo",
             dependencies: [
                 "BermoRuntime",
                 "SentEvalPlugin",
+                "BermoHarness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/bermo",
@@ -82,6 +97,11 @@ let package = Package(
             name: "SentEvalPluginTests",
             dependencies: ["SentEvalPlugin", "BermoRuntime"],
             path: "Tests/SentEvalPluginTests"
+        ),
+        .testTarget(
+            name: "BermoHarnessTests",
+            dependencies: ["BermoHarness", "BermoRuntime"],
+            path: "Tests/BermoHarnessTests"
         ),
     ]
 )

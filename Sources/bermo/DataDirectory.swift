@@ -9,4 +9,11 @@ enum DataDirectory {
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
             .appendingPathComponent("../shared/data").standardizedFileURL
     }
+
+    /// Which of the three chose the directory, for "missing dataset" messages.
+    static func source(_ option: String?) -> String {
+        if option != nil { return "--data-dir" }
+        if let env = ProcessInfo.processInfo.environment["BERMO_DATA"], !env.isEmpty { return "$BERMO_DATA" }
+        return "the default ../shared/data"
+    }
 }

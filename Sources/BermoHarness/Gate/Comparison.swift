@@ -1,0 +1,106 @@
+import Foundation
+
+/// One metric of one (model, variant, task) compared with the baseline.
+public struct MetricComparison: Sendable, Equatable {
+    public enum Verdict: String, Sendable {
+        /// Moved less than the tolerance (either way).
+        case within
+        /// Moved in the better direction by more than the tolerance.
+        case improved
+        /// Moved in the worse direction by more than the tolerance: fails the gate.
+        case regressed
+        /// In the baseline, absent now (not run, or diverged): fails the gate.
+        case missing
+        /// In the baseline, but every job of it was skipped now: reported, not a failure.
+        case skipped
+        /// Only in the current results: reported.
+        case new
+    }
+
+    public var key: AggregateKey
+    public var higherIsBetter: Bool
+    public var baseline: Aggregate?
+    public var current: Aggregate?
+    public var tolerance: Tolerance
+    /// The largest move the tolerance allows, in metric units.
+    public var allowed: Double?
+    public var verdict: Verdict
+
+    public var delta: Double? {
+        guard let b = baseline?.mean, let c = current?.mean else { return nil }
+        return c - b
+    }
+
+    public var failsGate: Bool { verdict == .regressed || verdict == .missing }
+}
+
+/// The gate's result over every metric.
+public struct Comparison: Sendable {
+    public var rows: [MetricComparison]
+    public var hasRegression: Bool { rows.contains(where: \.failsGate) }
+    public var regressions: [MetricComparison] { rows.filter(\.failsGate) }
+
+    /// Rows worth showing: anything not within tolerance, and anything that moved at all.
+    public var moved: [MetricComparison] { rows.filter { $0.verdict != .within || ($0.delta ?? 0) != 0 } }
+
+    /// 0 within tolerance, 1 on a regression (exit codes of `bermo compare`).
+    public var exitCode: Int32 { hasRegression ? 1 : 0 }
+
+    public func count(_ verdict: MetricComparison.Verdict) -> Int { rows.filter { $0.verdict == verdict }.count }
+
+    public var summaryLine: String {
+        let parts: [(MetricComparison.Verdict, String)] = [(.regressed, "regressed"), (.missing, "missing"), (.improved, "improved"),
+                                                           (.within, "within tolerance"), (.skipped, "skipped"), (.new, "new")]
+        return "\(rows.count) metric(s): " + parts.compactMap { v, label in count(v) > 0 ? "\(count(v)) \(label)" : nil }.joined(separator: ", ")
+            + (hasRegression ? " — REGRESSION" : " — OK")
+    }
+}
+
+/// Compares current results with a baseline, metric by metric, under a tolerance policy.
+public struct Comparator: Sendable {
+    /// Command-line tolerances (override the suite's; see `TolerancePolicy.tolerance(for:overriddenBy:)`).
+    public var cli: TolerancePolicy
+    public init(cli: TolerancePolicy = TolerancePolicy()) { self.cli = cli }
+
+    /// - Throws: `HarnessError` when a `std` tolerance cannot be computed (one seed on both sides).
+    public func compare(current: ResultsDocument, baseline: ResultsDocument) throws -> Comparison {
+        let policy = current.tolerance
+        let now = Dictionary(current.aggregates.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let before = Dictionary(baseline.aggregates.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        var rows: [MetricComparison] = []
+        for key in Set(now.keys).union(before.keys).sorted() {
+            let b = before[key], c = now[key]
+            let tolerance = policy.tolerance(for: key.metric, overriddenBy: cli)
+            let higher = c?.higherIsBetter ?? b?.higherIsBetter ?? true
+            var row = MetricComparison(key: key, higherIsBetter: higher, baseline: b, current: c, tolerance: tolerance, allowed: nil, verdict: .within)
+            switch (b, c) {
+            case (nil, _): row.verdict = .new
+            case (_, nil):
+                let statuses = current.jobs.filter { $0.task == key.task && $0.variant == key.variant && $0.model == key.model }.map(\.status)
+                row.verdict = !statuses.isEmpty && statuses.allSatisfy { $0 == "skipped" } ? .skipped : .missing
+            case let (b?, c?):
+                let allowed = try Self.allowed(tolerance, baseline: b, current: c)
+                let delta = c.mean - b.mean
+                let worse = higher ? delta < 0 : delta > 0
+                row.allowed = allowed
+                // A small epsilon keeps a move of exactly the tolerance (up to rounding) within it.
+                if abs(delta) > allowed + 1e-12 * max(1, abs(b.mean)) { row.verdict = worse ? .regressed : .improved }
+            }
+            rows.append(row)
+        }
+        return Comparison(rows: rows)
+    }
+
+    static func allowed(_ tolerance: Tolerance, baseline b: Aggregate, current c: Aggregate) throws -> Double {
+        switch tolerance {
+        case .absolute(let x): return x
+        case .relative(let x): return x * abs(b.mean)
+        case .std(let k):
+            guard let std = b.std ?? c.std else {
+                throw HarnessError("\(b.key): a `std` tolerance needs at least two seeds in the baseline or the current results (both have one); "
+                    + "run more seeds, or use an absolute or relative tolerance for `\(b.metric)` (e.g. --tolerance \(b.metric)=abs:0.01)")
+            }
+            return k * std
+        }
+    }
+}

@@ -1,0 +1,44 @@
+/// Renders a comparison as an aligned text table (terminal) or a Markdown table (reports).
+public enum ComparisonTable {
+    static func header(_ showModel: Bool) -> [String] {
+        ["task", "metric", "variant"] + (showModel ? ["model"] : []) + ["baseline", "current", "Δ", "allowed", "verdict"]
+    }
+
+    static func cells(_ r: MetricComparison, _ showModel: Bool) -> [String] {
+        let arrow = r.higherIsBetter ? "↑" : "↓"
+        return [r.key.task, "\(r.key.metric) \(arrow)", r.key.variant] + (showModel ? [r.key.model] : []) + [
+            r.baseline.map(Format.meanStd) ?? "—", r.current.map(Format.meanStd) ?? "—",
+            r.delta.map(Format.signed) ?? "—",
+            r.allowed.map { "±" + Format.number($0) + " (\(r.tolerance))" } ?? "\(r.tolerance)",
+            r.verdict == .regressed || r.verdict == .missing ? r.verdict.rawValue.uppercased() : r.verdict.rawValue,
+        ]
+    }
+
+    public static func text(_ c: Comparison, all: Bool = false) -> String {
+        let rows = all ? c.rows : c.moved
+        let showModel = Set(c.rows.map(\.key.model)).count > 1
+        guard !rows.isEmpty else { return c.summaryLine + "\n(nothing moved)\n" }
+        let table = [header(showModel)] + rows.map { cells($0, showModel) }
+        let widths = (0..<table[0].count).map { col in table.map { $0[col].count }.max() ?? 0 }
+        var out = ""
+        for (i, row) in table.enumerated() {
+            out += zip(row, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ")
+                .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + "\n"
+            if i == 0 { out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
+        }
+        return out + c.summaryLine + "\n"
+    }
+
+    public static func markdown(_ c: Comparison) -> String {
+        let showModel = Set(c.rows.map(\.key.model)).count > 1
+        let rows = c.moved
+        var out = c.summaryLine + "\n\n"
+        guard !rows.isEmpty else { return out + "Nothing moved.\n" }
+        let h = header(showModel)
+        out += "| " + h.joined(separator: " | ") + " |\n|" + h.map { _ in "---|" }.joined() + "\n"
+        for r in rows { out += "| " + cells(r, showModel).map(Markdown.escape).joined(separator: " | ") + " |\n" }
+        return out
+    }
+}
+
+import Foundation

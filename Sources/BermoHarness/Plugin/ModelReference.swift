@@ -1,0 +1,88 @@
+import BermoRuntime
+import Foundation
+
+/// The model a job runs on: its name, the digest of its weights (part of the job id), and loading.
+///
+/// Resolving a registered model may download it, so nothing is resolved until a plugin asks: a suite
+/// whose jobs are all finished never touches the model.
+public final class ModelReference: Sendable {
+    /// The name as the suite wrote it (`minilm-l6`, `./models/bert`).
+    public let name: String
+    /// SHA-256 of `model.safetensors`.
+    public let weightsSha256: String
+    public let source: ModelSpec.Source
+    private let cache: ModelCache
+    private let log: @Sendable (String) -> Void
+
+    public init(name: String, weightsSha256: String, source: ModelSpec.Source, cache: ModelCache = .shared,
+                log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.name = name; self.weightsSha256 = weightsSha256; self.source = source; self.cache = cache; self.log = log
+    }
+
+    /// The local model folder (fetched into the model cache first for a registered model not yet there).
+    public func directory() throws -> URL {
+        switch source {
+        case .directory(let url): return url
+        case .registered(let model): return try ModelStore().resolve(model.name, log: log)
+        }
+    }
+
+    /// A model with the given head, initialised from `seed`, the encoder weights copied from a copy of the
+    /// checkpoint kept per process (reading 90 MB for every job would dominate short jobs).
+    public func load(numLabels: Int?, mix: MixConfig?, seed: UInt64) throws -> LoadedModel {
+        let directory = try directory()
+        let base = try cache.base(directory: directory, log: log)
+        return LoadedModel(model: try base.instantiate(numLabels: numLabels, mix: mix, seed: seed), tokenizer: base.tokenizer,
+                           directory: directory)
+    }
+
+    /// The tokenizer alone (no model weights copied).
+    public func tokenizer() throws -> BertTokenizer { try cache.base(directory: try directory(), log: log).tokenizer }
+}
+
+/// Checkpoint weights loaded once per process and model folder.
+public final class ModelCache: @unchecked Sendable {
+    public static let shared = ModelCache()
+
+    final class Base: @unchecked Sendable {
+        let model: BertModel
+        let tokenizer: BertTokenizer
+        /// Whether the checkpoint had pooler weights (else each head model keeps its seeded initialisation,
+        /// exactly as `BertModel.load(directory:numLabels:mix:seed:)` would).
+        let hasPooler: Bool
+
+        init(model: BertModel, tokenizer: BertTokenizer) {
+            self.model = model; self.tokenizer = tokenizer
+            hasPooler = !model.notes.contains { $0.hasPrefix("pooler.") }
+        }
+
+        /// A fresh model with a head: the seeded initialisation of `BertModel(config:numLabels:mix:seed:)`,
+        /// then the checkpoint tensors copied in (they come first in the layout, in the same order).
+        func instantiate(numLabels: Int?, mix: MixConfig?, seed: UInt64) throws -> BertModel {
+            let fresh = try BertModel(config: model.config, numLabels: numLabels, mix: mix, seed: seed)
+            for t in model.layout.tensors where t.group != .pooler || hasPooler {
+                guard let target = fresh.layout.tensor(named: t.name), target.count == t.count else { continue }
+                fresh.parameters[target.offset].update(from: model.parameters[t.offset], count: t.count)
+            }
+            return fresh
+        }
+    }
+
+    private let lock = NSLock()
+    private var bases: [String: Base] = [:]
+
+    public init() {}
+
+    func base(directory: URL, log: (String) -> Void) throws -> Base {
+        lock.lock(); defer { lock.unlock() }
+        if let base = bases[directory.path] { return base }
+        let model = try BertModel.load(directory: directory)
+        for note in model.notes { log("note: \(note)") }
+        let base = Base(model: model, tokenizer: try BertTokenizer(modelDirectory: directory))
+        bases[directory.path] = base
+        return base
+    }
+
+    /// Drops cached weights (for long-lived processes that move on to other models).
+    public func removeAll() { lock.withLock { bases.removeAll() } }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// Writes every report of a run into its output directory (each file atomically), and appends the
+/// Markdown summary to `$GITHUB_STEP_SUMMARY` when running in GitHub Actions.
+public struct ReportWriter {
+    public let layout: OutputLayout
+    public var environment: [String: String] = ProcessInfo.processInfo.environment
+
+    public init(layout: OutputLayout) { self.layout = layout }
+
+    public func write(results: ResultsDocument, records: [JobRecord], comparison: Comparison?) throws {
+        let markdown = MarkdownReport(results: results, comparison: comparison).render()
+        try AtomicFile.write(markdown, to: layout.summary)
+        try AtomicFile.write(JUnitReport(results: results, comparison: comparison).render(), to: layout.junit)
+        for plot in PlotReport.plots(records) {
+            try AtomicFile.write(plot.chart.render(), to: layout.plots.appendingPathComponent(plot.fileName))
+        }
+        if let path = environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
+            // Appended, not replaced: several steps share the summary file.
+            if let handle = FileHandle(forWritingAtPath: path) {
+                handle.seekToEndOfFile()
+                handle.write(Data((markdown + "\n").utf8))
+                try? handle.close()
+            } else {
+                _ = FileManager.default.createFile(atPath: path, contents: Data((markdown + "\n").utf8))
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// The stored result of one job: `<output_dir>/jobs/<id>.json`. Written once, atomically, when the job
+/// ends; its existence is what makes a rerun skip the job.
+public struct JobRecord: Codable, Sendable, Equatable {
+    public static let schemaVersion = 1
+
+    public struct ModelInfo: Codable, Sendable, Equatable {
+        public var name: String
+        public var weightsSha256: String
+        enum CodingKeys: String, CodingKey { case name, weightsSha256 = "weights_sha256" }
+    }
+
+    public struct PluginInfo: Codable, Sendable, Equatable {
+        public var id: String
+        public var version: String
+    }
+
+    public struct Timing: Codable, Sendable, Equatable {
+        public var startedAt: String
+        public var seconds: Double
+        enum CodingKeys: String, CodingKey { case startedAt = "started_at", seconds }
+    }
+
+    public var schemaVersion: Int
+    public var id: String
+    public var suite: String
+    public var model: ModelInfo
+    /// The variant as `Variant.json` (name, head, mix).
+    public var variant: JSONValue
+    public var task: String
+    public var group: String?
+    public var plugin: PluginInfo
+    public var seed: Int
+    /// `completed`, `diverged` or `skipped`.
+    public var status: String
+    /// Why a job was skipped or diverged.
+    public var reason: String?
+    public var divergedAtStep: Int?
+    public var metrics: [String: Double]
+    public var metricDeclarations: [MetricDeclaration]
+    public var series: [Series]
+    public var mix: MixSnapshot?
+    public var details: JSONValue
+    /// The plugin's resolved configuration (hashed into the id).
+    public var configuration: JSONValue
+    public var dataFiles: [DataFileDigest]
+    public var limit: Int?
+    /// Per-example samples, relative to the output directory, when `--log-samples` wrote them.
+    public var samplesFile: String?
+    public var timing: Timing
+
+    public var variantName: String { variant["name"]?.stringValue ?? "?" }
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version", id, suite, model, variant, task, group, plugin, seed, status, reason
+        case divergedAtStep = "diverged_at_step", metrics, metricDeclarations = "metric_declarations", series, mix, details
+        case configuration, dataFiles = "data_files", limit, samplesFile = "samples_file", timing
+    }
+}
+
+/// A job whose plugin threw: not stored as finished (a rerun retries it), but listed in the results.
+public struct JobFailure: Codable, Sendable, Equatable {
+    public var id: String
+    public var task: String
+    public var variant: String
+    public var model: String
+    public var seed: Int
+    public var error: String
+}
+
+/// JSON coding shared by every harness file: NaN and infinities are written as strings rather than
+/// making the whole file unwritable (a diverged loss curve contains them).
+public enum HarnessJSON {
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }
+
+    public static func write<T: Encodable>(_ value: T, to url: URL) throws {
+        var data = try encoder().encode(value)
+        data.append(0x0A)
+        try AtomicFile.write(data, to: url)
+    }
+
+    /// Decodes `url`, with a message that names the file and the field that did not fit.
+    public static func read<T: Decodable>(_ type: T.Type, from url: URL, what: String) throws -> T {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw HarnessError("\(url.path): cannot read the \(what); check the path")
+        }
+        do { return try decoder().decode(T.self, from: data) } catch let error as DecodingError {
+            throw HarnessError("\(url.path): not a valid \(what): \(describe(error)); it should be a file written by `bermo run`")
+        } catch {
+            throw HarnessError("\(url.path): not a valid \(what): \(error)")
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "missing field `\(path(context.codingPath + [key]))`"
+        case .typeMismatch(let type, let context): return "field `\(path(context.codingPath))` should be \(type)"
+        case .valueNotFound(let type, let context): return "field `\(path(context.codingPath))` is null, expected \(type)"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "not JSON (\(context.debugDescription))" : "field `\(path(context.codingPath))`: \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+/// `results.json`: one run (or merged shards) of a suite — provenance, every job, and per-seed aggregates.
+/// `bermo compare` reads two of these.
+public struct ResultsDocument: Codable, Sendable, Equatable {
+    public static let schemaVersion = 1
+
+    public struct SuiteInfo: Codable, Sendable, Equatable {
+        public var name: String
+        public var hash: String
+        public var file: String
+        public var description: String?
+        /// The suite's tolerance policy (as `TolerancePolicy.json`), used by `bermo compare`.
+        public var tolerance: JSONValue
+    }
+
+    public struct BermoInfo: Codable, Sendable, Equatable {
+        public var version: String
+        public var gitCommit: String
+        enum CodingKeys: String, CodingKey { case version, gitCommit = "git_commit" }
+    }
+
+    /// A job as results list it (the full record stays in `jobs/<id>.json`).
+    public struct JobSummary: Codable, Sendable, Equatable {
+        public var id: String
+        public var model: String
+        public var modelSha256: String
+        public var variant: String
+        public var task: String
+        public var group: String?
+        public var plugin: String
+        public var seed: Int
+        public var status: String
+        public var reason: String?
+        public var divergedAtStep: Int?
+        public var metrics: [String: Double]
+        public var seconds: Double
+        public var startedAt: String
+        public var mix: MixSnapshot?
+
+        enum CodingKeys: String, CodingKey {
+            case id, model, modelSha256 = "model_sha256", variant, task, group, plugin, seed, status, reason
+            case divergedAtStep = "diverged_at_step", metrics, seconds, startedAt = "started_at", mix
+        }
+
+        init(_ r: JobRecord) {
+            id = r.id; model = r.model.name; modelSha256 = r.model.weightsSha256; variant = r.variantName; task = r.task
+            group = r.group; plugin = "\(r.plugin.id)@\(r.plugin.version)"; seed = r.seed; status = r.status; reason = r.reason
+            divergedAtStep = r.divergedAtStep; metrics = r.metrics; seconds = r.timing.seconds; startedAt = r.timing.startedAt; mix = r.mix
+        }
+    }
+
+    public var schemaVersion: Int
+    public var suite: SuiteInfo
+    public var bermo: BermoInfo
+    public var environment: RunEnvironment
+    public var createdAt: String
+    /// `i/N` when this is one shard's output.
+    public var shard: String?
+    public var limit: Int?
+    /// Every job id of the suite (all shards) in run order, so a merge can tell which are missing and
+    /// restore the suite's order.
+    public var plannedJobs: [String]
+    public var jobs: [JobSummary]
+    public var failures: [JobFailure]
+    public var aggregates: [Aggregate]
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version", suite, bermo, environment, createdAt = "created_at", shard, limit
+        case plannedJobs = "planned_jobs", jobs, failures, aggregates
+    }
+
+    public var tolerance: TolerancePolicy { TolerancePolicy(json: suite.tolerance) }
+
+    /// Builds the document from job records (finished now or earlier).
+    public static func build(suite: SuiteInfo, plannedJobs: [String], records: [JobRecord], failures: [JobFailure],
+                             shard: String?, limit: Int?, threads: Int) -> ResultsDocument {
+        // Plan order (model, task, variant, seed as the suite lists them), so reports follow the suite.
+        let position = Dictionary(plannedJobs.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let sorted = records.sorted { (position[$0.id] ?? .max, $0.id) < (position[$1.id] ?? .max, $1.id) }
+        return ResultsDocument(schemaVersion: schemaVersion, suite: suite, bermo: BermoInfo(version: BermoVersion.version, gitCommit: BermoVersion.gitCommit()),
+                               environment: .current(threads: threads), createdAt: Timestamp.now(), shard: shard, limit: limit,
+                               plannedJobs: plannedJobs, jobs: sorted.map(JobSummary.init), failures: failures,
+                               aggregates: Aggregate.compute(sorted))
+    }
+
+    public static func read(_ url: URL) throws -> ResultsDocument {
+        let doc = try HarnessJSON.read(ResultsDocument.self, from: url, what: "results file")
+        guard doc.schemaVersion == schemaVersion else {
+            throw HarnessError("\(url.path): results schema version \(doc.schemaVersion), this bermo reads version \(schemaVersion); regenerate it with this bermo's `bermo run`")
+        }
+        return doc
+    }
+}
+
+/// ISO 8601 timestamps in UTC, the form result files use.
+enum Timestamp {
+    static func now() -> String { string(Date()) }
+    static func string(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: date)
+    }
+}

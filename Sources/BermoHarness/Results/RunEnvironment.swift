@@ -1,0 +1,66 @@
+import Foundation
+
+/// Where results were produced: enough to explain a difference between two machines' numbers.
+public struct RunEnvironment: Codable, Sendable, Equatable {
+    public var os: String
+    public var kernel: String
+    public var architecture: String
+    public var cores: Int
+    public var threads: Int
+    public var swiftVersion: String
+
+    enum CodingKeys: String, CodingKey { case os, kernel, architecture, cores, threads, swiftVersion = "swift_version" }
+
+    public static func current(threads: Int) -> RunEnvironment {
+        var info = utsname()
+        uname(&info)
+        func text<T>(_ field: T) -> String {
+            withUnsafeBytes(of: field) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        }
+        return RunEnvironment(os: ProcessInfo.processInfo.operatingSystemVersionString, kernel: "\(text(info.sysname)) \(text(info.release))",
+                              architecture: text(info.machine), cores: ProcessInfo.processInfo.activeProcessorCount,
+                              threads: threads, swiftVersion: compilerVersion)
+    }
+
+    /// The compiler that built this binary (SwiftPM offers no build-time variables, but `#if compiler` does).
+    static var compilerVersion: String {
+        #if compiler(>=6.4)
+        return "6.4+"
+        #elseif compiler(>=6.3)
+        return "6.3"
+        #elseif compiler(>=6.2)
+        return "6.2"
+        #elseif compiler(>=6.1)
+        return "6.1"
+        #else
+        return "6.0"
+        #endif
+    }
+}
+
+/// The harness version and the git commit of the checkout it runs in.
+public enum BermoVersion {
+    public static let version = "0.1.0"
+
+    /// `git rev-parse HEAD` of the working directory's checkout (with `-dirty` when it has uncommitted
+    /// changes), or "unknown" outside a checkout or without git. Read at run time: SwiftPM cannot embed it.
+    public static func gitCommit(in directory: String = FileManager.default.currentDirectoryPath) -> String {
+        guard let head = run(["git", "-C", directory, "rev-parse", "HEAD"]), head.count == 40 else { return "unknown" }
+        let status = run(["git", "-C", directory, "status", "--porcelain", "--untracked-files=no"]) ?? ""
+        return status.isEmpty ? head : head + "-dirty"
+    }
+
+    static func run(_ arguments: [String]) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// Where a run's files live inside its output directory.
+///
+///     results.json   summary.md   junit.xml   plots/<task>-<series>.svg
+///     jobs/<id>.json              one per finished job (the resume state)
+///     samples/<id>.jsonl          with --log-samples
+///     artifacts/<id>/             per-job files a plugin writes
+public struct OutputLayout: Sendable {
+    public let root: URL
+    public init(_ root: URL) { self.root = root }
+
+    public var jobs: URL { root.appendingPathComponent("jobs", isDirectory: true) }
+    public func job(_ id: String) -> URL { jobs.appendingPathComponent("\(id).json") }
+    public var samples: URL { root.appendingPathComponent("samples", isDirectory: true) }
+    public func samples(_ id: String) -> URL { samples.appendingPathComponent("\(id).jsonl") }
+    public func artifacts(_ id: String) -> URL { root.appendingPathComponent("artifacts/\(id)", isDirectory: true) }
+    public var results: URL { root.appendingPathComponent("results.json") }
+    public var summary: URL { root.appendingPathComponent("summary.md") }
+    public var junit: URL { root.appendingPathComponent("junit.xml") }
+    public var plots: URL { root.appendingPathComponent("plots", isDirectory: true) }
+}
+
+/// Reads and writes job records. A record that cannot be read (torn by a crash of an older version,
+/// edited by hand) counts as not finished, so the job simply reruns.
+public struct JobStore: Sendable {
+    public let layout: OutputLayout
+    public init(_ layout: OutputLayout) { self.layout = layout }
+
+    public func record(_ id: String) -> JobRecord? {
+        guard let data = FileManager.default.contents(atPath: layout.job(id).path),
+              let record = try? HarnessJSON.decoder().decode(JobRecord.self, from: data),
+              record.id == id, record.schemaVersion == JobRecord.schemaVersion
+        else { return nil }
+        return record
+    }
+
+    public func write(_ record: JobRecord) throws { try HarnessJSON.write(record, to: layout.job(record.id)) }
+
+    /// Every readable record in `jobs/` (hidden temporary files are skipped).
+    public func allRecords() -> [JobRecord] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: layout.jobs.path)) ?? []
+        return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted()
+            .compactMap { record(String($0.dropLast(5))) }
+    }
+}

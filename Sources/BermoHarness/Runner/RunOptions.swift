@@ -1,0 +1,51 @@
+import BermoRuntime
+import Foundation
+
+/// How `bermo run` runs a suite.
+public struct RunOptions: Sendable {
+    /// Overrides the suite's `output_dir`; when both are absent, `results/<suite>` in the working directory.
+    public var outputDirectory: URL?
+    /// Rerun jobs even if their result files exist.
+    public var force = false
+    public var shard: Shard?
+    /// At most this many examples per split (part of job ids, so quick runs never pass for full ones).
+    public var limit: Int?
+    public var threads = Compute.defaultThreads
+    public var logSamples = false
+    public var dataDirectory: URL
+    /// How the data directory was chosen, for messages (`--data-dir`, `$BERMO_DATA`, `default`).
+    public var dataDirectorySource = "--data-dir"
+    /// Reusable artifacts (features, hashes); default `<model cache>/harness`.
+    public var cacheDirectory: URL
+    /// Stop at the first job that throws (default: carry on and report every failure at the end).
+    public var failFast = false
+    /// Command-line tolerances, overriding the suite's (see `TolerancePolicy.tolerance(for:overriddenBy:)`).
+    public var tolerance = TolerancePolicy()
+
+    public init(dataDirectory: URL, cacheDirectory: URL = ModelStore().cacheDirectory.appendingPathComponent("harness", isDirectory: true)) {
+        self.dataDirectory = dataDirectory; self.cacheDirectory = cacheDirectory
+    }
+}
+
+/// What a run did.
+public struct RunSummary: Sendable {
+    public let results: ResultsDocument
+    public let records: [JobRecord]
+    /// Ids run by this invocation, in order.
+    public let ran: [String]
+    /// Ids whose earlier result files were reused.
+    public let reused: [String]
+    public let failures: [JobFailure]
+    /// The gate's verdict when the suite declares a baseline (and the run is neither sharded nor limited).
+    public let comparison: Comparison?
+    public let outputDirectory: URL
+    /// Notes for the user (why the gate was skipped, …).
+    public let notes: [String]
+
+    /// 0: fine; 1: the gate found a regression; 2: jobs failed.
+    public var exitCode: Int32 {
+        if !failures.isEmpty { return 2 }
+        if comparison?.hasRegression == true { return 1 }
+        return 0
+    }
+}

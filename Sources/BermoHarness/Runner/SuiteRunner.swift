@@ -1,0 +1,144 @@
+import BermoRuntime
+import Foundation
+
+/// Runs a suite's jobs one after another (the runtime already uses every core inside a job), writing
+/// each finished job to its own file at once, so killing the process loses only the job in progress,
+/// and a rerun picks up where it stopped.
+public final class SuiteRunner: @unchecked Sendable {
+    public let registry: PluginRegistry
+    public let options: RunOptions
+    public let console: any Console
+
+    public init(registry: PluginRegistry, options: RunOptions, console: any Console = StderrConsole()) {
+        self.registry = registry; self.options = options; self.console = console
+    }
+
+    /// Loads, checks, prepares and runs the suite at `path`.
+    public func run(suitePath path: String) throws -> RunSummary {
+        let suite = try SuiteLoader().load(path)
+        let prepared = try SuitePreparer(registry: registry, dataDirectory: options.dataDirectory,
+                                         dataDirectorySource: options.dataDirectorySource).prepare(suite)
+        return try run(prepared)
+    }
+
+    public func outputDirectory(for suite: Suite) -> URL {
+        options.outputDirectory ?? suite.outputDirectory
+            ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("results/\(suite.name)", isDirectory: true)
+    }
+
+    public func run(_ prepared: PreparedSuite) throws -> RunSummary {
+        Compute.configure(threads: options.threads)
+        let layout = OutputLayout(outputDirectory(for: prepared.suite))
+        let store = JobStore(layout)
+        let hashes = FileHashCache(file: options.cacheDirectory.appendingPathComponent("file-hashes.json"))
+        let console = self.console
+        let plan = try JobPlanner(hashes: hashes, limit: options.limit, log: { console.log("bermo: \($0)") }).plan(prepared)
+        if let missing = plan.missingDataError(dataDirectory: options.dataDirectory, source: options.dataDirectorySource) { throw missing }
+
+        let selected = plan.jobs(in: options.shard)
+        let withModel = prepared.suite.models.count > 1
+        var existing: [String: JobRecord] = [:]
+        if !options.force { for job in selected { existing[job.id] = store.record(job.id) } }
+        let tracker = ProgressTracker(total: selected.count, toRun: selected.count - existing.count)
+
+        var records: [JobRecord] = [], ran: [String] = [], reused: [String] = [], failures: [JobFailure] = []
+        for (k, job) in selected.enumerated() {
+            if let record = existing[job.id] {
+                records.append(record); reused.append(job.id)
+                continue
+            }
+            let name = job.name(withModel: withModel)
+            tracker.start(index: k + 1, name: name)
+            console.status(tracker.line(fraction: 0, note: ""))
+            do {
+                let record = try execute(job, suite: prepared.suite.name, layout: layout, tracker: tracker, name: name)
+                try store.write(record)
+                records.append(record); ran.append(job.id)
+                console.log("bermo: [\(k + 1)/\(selected.count)] \(name): \(Self.describe(record))")
+            } catch {
+                let failure = JobFailure(id: job.id, task: job.task.id, variant: job.variant.name, model: job.model.name, seed: job.seed,
+                                         error: "\(error)")
+                failures.append(failure)
+                console.log("bermo: [\(k + 1)/\(selected.count)] \(name): FAILED: \(error)")
+                if options.failFast { break }
+            }
+            tracker.finish()
+        }
+        console.endStatus()
+
+        let suiteInfo = ResultsDocument.SuiteInfo(name: prepared.suite.name, hash: prepared.suite.hash, file: prepared.suite.file,
+                                                  description: prepared.suite.description, tolerance: prepared.suite.tolerance.json)
+        let results = ResultsDocument.build(suite: suiteInfo, plannedJobs: plan.jobs.map(\.id), records: records, failures: failures,
+                                            shard: options.shard?.description, limit: options.limit, threads: options.threads)
+        try HarnessJSON.write(results, to: layout.results)
+
+        var notes: [String] = []
+        var comparison: Comparison?
+        if let baseline = prepared.suite.baseline {
+            if options.shard != nil {
+                notes.append("the baseline was not applied to one shard: merge the shards with `bermo merge`, then run `bermo compare`")
+            } else if options.limit != nil {
+                notes.append("the baseline was not applied because --limit changes the metrics; run without --limit to gate")
+            } else {
+                comparison = try Comparator(cli: options.tolerance).compare(current: results, baseline: ResultsDocument.read(baseline))
+            }
+        }
+        try ReportWriter(layout: layout).write(results: results, records: records, comparison: comparison)
+        return RunSummary(results: results, records: records, ran: ran, reused: reused, failures: failures,
+                          comparison: comparison, outputDirectory: layout.root, notes: notes)
+    }
+
+    /// Runs one job through its plugin and turns the outcome into a record.
+    func execute(_ job: Job, suite: String, layout: OutputLayout, tracker: ProgressTracker, name: String) throws -> JobRecord {
+        let artifacts = layout.artifacts(job.id)
+        try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
+        let cache = options.cacheDirectory.appendingPathComponent("tasks/\(job.task.plugin.id)", isDirectory: true)
+        let console = self.console
+        let context = JobContext(id: job.id, taskID: job.task.id, model: job.model, variant: job.variant, seed: job.seed,
+                                 threads: options.threads, limit: options.limit, cacheDirectory: cache, artifactsDirectory: artifacts,
+                                 logSamples: options.logSamples,
+                                 progress: { fraction, note in console.status(tracker.line(fraction: fraction, note: note)) },
+                                 log: { console.log("bermo: \(name): \($0)") })
+        let started = Date()
+        // An artifacts folder the plugin left empty is removed, so the output holds only real files.
+        defer { rmdir(artifacts.path) }
+        let outcome = try job.task.prepared.run(context)
+        let seconds = Date().timeIntervalSince(started)
+
+        if case .completed = outcome.status {
+            for (metric, value) in outcome.metrics where !value.isFinite {
+                throw HarnessError("plugin `\(job.task.plugin.id)` reported \(value) for metric `\(metric)` of a completed job; "
+                    + "a plugin must return a finite value, or `.diverged` when training blew up")
+            }
+        }
+        var samplesFile: String?
+        if options.logSamples && !outcome.samples.isEmpty {
+            try AtomicFile.write(outcome.samples.map { $0.canonical + "\n" }.joined(), to: layout.samples(job.id))
+            samplesFile = "samples/\(job.id).jsonl"
+        }
+        var reason: String?, step: Int?
+        switch outcome.status {
+        case .completed: break
+        case .skipped(let why): reason = why
+        case .diverged(let at, let why): reason = why; step = at
+        }
+        return JobRecord(
+            schemaVersion: JobRecord.schemaVersion, id: job.id, suite: suite,
+            model: .init(name: job.model.name, weightsSha256: job.model.weightsSha256), variant: job.variant.json,
+            task: job.task.id, group: job.task.spec.group, plugin: .init(id: job.task.plugin.id, version: job.task.plugin.version),
+            seed: job.seed, status: outcome.status.name, reason: reason, divergedAtStep: step, metrics: outcome.metrics,
+            metricDeclarations: job.task.metrics, series: outcome.series, mix: outcome.mix, details: outcome.details,
+            configuration: job.task.prepared.configuration, dataFiles: job.dataFiles, limit: options.limit,
+            samplesFile: samplesFile, timing: .init(startedAt: Timestamp.string(started), seconds: seconds))
+    }
+
+    static func describe(_ r: JobRecord) -> String {
+        switch r.status {
+        case "completed":
+            let shown = r.metricDeclarations.compactMap { d in r.metrics[d.name].map { "\(d.name) \(Format.number($0))" } }
+            return shown.isEmpty ? "completed" : shown.joined(separator: ", ")
+        case "diverged": return "diverged at step \(r.divergedAtStep ?? 0): \(r.reason ?? "")"
+        default: return "skipped: \(r.reason ?? "")"
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import BermoHarness
+import BermoRuntime
+import Foundation
+
+/// Options shared by commands that read suites.
+struct SuiteDataOptions: ParsableArguments {
+    @Option(name: .customLong("data-dir"), help: "Data directory (default $BERMO_DATA, else ../shared/data).")
+    var dataDir: String?
+
+    var directory: URL { DataDirectory.resolve(dataDir) }
+    var source: String { DataDirectory.source(dataDir) }
+}
+
+/// Prints harness errors the way users need them (located, one per line) and exits 2; other errors too.
+/// Exit codes across the harness commands: 0 fine, 1 regression, 2 usage or data error.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch let errors as SuiteErrors {
+        printError(errors.description)
+        printError("bermo: \(errors.errors.count) error(s)")
+        throw ExitCode(2)
+    } catch let error as SuiteError {
+        printError(error.description)
+        throw ExitCode(2)
+    } catch {
+        printError("bermo: error: \(error)")
+        throw ExitCode(2)
+    }
+}
+
+func printError(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+
+/// Parses repeated `--tolerance` values: `abs:0.01` (default) or `accuracy=std:2` (one metric).
+func parseTolerances(_ values: [String]) throws -> TolerancePolicy {
+    var policy = TolerancePolicy()
+    for value in values {
+        let parts = value.split(separator: "=", maxSplits: 1).map(String.init)
+        let spec = parts.count == 2 ? parts[1] : parts[0]
+        guard let tolerance = Tolerance(cli: spec) else {
+            throw HarnessError("--tolerance \(value): expected abs:X, rel:X or std:K (X, K ≥ 0), optionally prefixed by a metric: accuracy=std:2")
+        }
+        if parts.count == 2 { policy.perMetric[parts[0]] = tolerance } else { policy.defaultTolerance = tolerance }
+    }
+    return policy
+}

@@ -1,0 +1,13 @@
+import BermoHarness
+
+/// The one place the CLI learns which task plugins exist. The harness knows none of them; each plugin
+/// module is imported here and registered under the id suites use in `plugin:`. Registration is lazy:
+/// a plugin is constructed the first time a suite names it.
+enum Plugins {
+    static func registry() -> PluginRegistry {
+        let registry = PluginRegistry()
+        // Register task plugins here, one line each, e.g.:
+        //   registry.register("senteval.probe") { SentEvalProbePlugin() }
+        return registry
+    }
+}

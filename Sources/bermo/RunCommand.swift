@@ -1,0 +1,60 @@
+import ArgumentParser
+import BermoHarness
+import BermoRuntime
+import Foundation
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a suite: every model × variant × task × seed job not already finished, then results, reports and the baseline gate.",
+        discussion: "Exit status: 0 done (within tolerance), 1 regression against the suite's baseline, 2 usage or data error, or failed jobs.")
+
+    @Argument(help: "The suite YAML file.")
+    var suite: String
+    @Option(name: .customLong("output-dir"), help: "Where results go (default: the suite's output_dir, else results/<suite>).")
+    var outputDir: String?
+    @Flag(help: "Rerun jobs whose results already exist.")
+    var force = false
+    @Option(help: "Run the i-th of N deterministic slices of the jobs, e.g. 1/4; combine outputs with `bermo merge`.")
+    var shard: String?
+    @Option(help: "At most N examples per split (a quick run; part of the job ids).")
+    var limit: Int?
+    @Option(help: "Worker threads for the runtime kernels.")
+    var threads: Int = Compute.defaultThreads
+    @Flag(name: .customLong("log-samples"), help: "Write per-example samples as JSON Lines (samples/<job>.jsonl).")
+    var logSamples = false
+    @OptionGroup var data: SuiteDataOptions
+    @Flag(name: .customLong("fail-fast"), help: "Stop at the first job that fails (default: run the others, then exit 2).")
+    var failFast = false
+    @Option(help: "Tolerance for the baseline gate, overriding the suite's: abs:X, rel:X, std:K, or METRIC=abs:X (repeatable).")
+    var tolerance: [String] = []
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit \(limit): give a positive number of examples per split") }
+        if threads < 1 { throw ValidationError("--threads \(threads): give at least 1") }
+    }
+
+    func run() throws {
+        var options = RunOptions(dataDirectory: data.directory)
+        options.dataDirectorySource = data.source
+        options.outputDirectory = outputDir.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        options.force = force
+        options.limit = limit
+        options.threads = threads
+        options.logSamples = logSamples
+        options.failFast = failFast
+        options.tolerance = try reportingErrors { try parseTolerances(tolerance) }
+        let summary = try reportingErrors {
+            options.shard = try shard.map { try Shard(parsing: $0) }
+            return try SuiteRunner(registry: Plugins.registry(), options: options).run(suitePath: suite)
+        }
+        printError("bermo: \(summary.ran.count) job(s) run, \(summary.reused.count) reused, \(summary.failures.count) failed → \(summary.outputDirectory.path)")
+        for note in summary.notes { printError("bermo: note: \(note)") }
+        if let comparison = summary.comparison { print(ComparisonTable.text(comparison), terminator: "") }
+        if !summary.failures.isEmpty {
+            for f in summary.failures { printError("bermo: failed: \(f.task) · \(f.variant) · seed \(f.seed): \(f.error)") }
+            printError("bermo: rerun the same command to retry the failed jobs (finished ones are kept)")
+        }
+        if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+    }
+}
