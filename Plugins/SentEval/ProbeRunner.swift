@@ -66,10 +66,14 @@ public struct ProbeRunner: Sendable {
     public var config: ProbeConfig
     public var seeds: [UInt64]
     public var includeBermo: Bool
+    /// Which feature layers (indices into `features.layers`) get a probe of their own; nil = all. The last
+    /// one fitted is reported as `bert`, so a BERMo-only job can fit just the last layer beside the mix.
+    public var layerTargets: [Int]?
 
     /// SentEval's default seed is 1111.
-    public init(config: ProbeConfig = ProbeConfig(), seeds: [UInt64] = [1111], includeBermo: Bool = true) {
-        self.config = config; self.seeds = seeds; self.includeBermo = includeBermo
+    public init(config: ProbeConfig = ProbeConfig(), seeds: [UInt64] = [1111], includeBermo: Bool = true,
+                layerTargets: [Int]? = nil) {
+        self.config = config; self.seeds = seeds; self.includeBermo = includeBermo; self.layerTargets = layerTargets
     }
 
     /// `features` must hold the dataset's sentences in example order (as `FeatureCache` stores them).
@@ -92,7 +96,7 @@ public struct ProbeRunner: Sendable {
         let train = try split(.train), dev = try split(.dev), test = try split(.test)
 
         var targets: [ProbeInput] = includeBermo ? [.mix] : []   // the slowest first, for load balance
-        targets += features.layers.indices.map { .layer($0) }
+        targets += (layerTargets ?? Array(features.layers.indices)).map { .layer($0) }
         struct Job { let seed: Int, target: Int, l2: Int }
         var jobs: [Job] = []
         for t in targets.indices { for s in seeds.indices { for l in config.l2Grid.indices { jobs.append(Job(seed: s, target: t, l2: l)) } } }

@@ -1,4 +1,5 @@
 import BermoHarness
+import SentEvalPlugin
 
 /// The one place the CLI learns which task plugins exist. The harness knows none of them; each plugin
 /// module is imported here and registered under the id suites use in `plugin:`. Registration is lazy:
@@ -6,8 +7,8 @@ import BermoHarness
 enum Plugins {
     static func registry() -> PluginRegistry {
         let registry = PluginRegistry()
-        // Register task plugins here, one line each, e.g.:
-        //   registry.register("senteval.probe") { SentEvalProbePlugin() }
+        // One line per task plugin.
+        registry.register("senteval.probe") { SentEvalProbePlugin() }
         return registry
     }
 }

@@ -1,0 +1,175 @@
+import BermoHarness
+import BermoRuntime
+import Foundation
+
+/// `senteval.probe`: SentEval's probing tasks (Conneau et al. 2018), or any TSV in their format.
+///
+/// Protocol `frozen` (SentEval's): every sentence is encoded once per (model, dataset) and all layers'
+/// [CLS] and mean vectors are cached; probes are then fitted from the cache. The `bert` variant reports
+/// the last layer's probe and the per-layer curve; the `bermo` variant reports a probe over a scalar mix
+/// of the variant's layers, trained jointly with the probe, and the learned mix.
+/// Protocol `finetune`: the whole encoder is fine-tuned with the variant's head on the task.
+///
+/// Each job is one (variant, seed); reference levels (majority class of each split, the test ceiling
+/// when test labels never occur in train) are recorded in the job's details beside every result.
+public struct SentEvalProbePlugin: TaskPlugin {
+    public init() {}
+    public var id: String { "senteval.probe" }
+    public var version: String { "1" }
+    public var summary: String { "SentEval probing (frozen features + SentEval classifier, or full fine-tuning); BERT last layer, per-layer curve, BERMo mix" }
+
+    public func prepare(_ params: TaskParameters, context: PrepareContext) throws -> any PreparedTask {
+        Prepared(parameters: try ProbeTaskParameters(params, context: context))
+    }
+
+    struct Prepared: PreparedTask {
+        let parameters: ProbeTaskParameters
+        var configuration: JSONValue { parameters.configuration }
+        var dataFiles: [DataFile] { [parameters.file] }
+        var metrics: [MetricDeclaration] {
+            [MetricDeclaration("accuracy", higherIsBetter: true),
+             MetricDeclaration("dev_accuracy", higherIsBetter: true),
+             MetricDeclaration("best_layer_accuracy", higherIsBetter: true),
+             // Reference level, reported beside every result (see ../shared/notes/probing-facts.md): the
+             // accuracy of always predicting the test split's most frequent label.
+             MetricDeclaration("majority_accuracy", higherIsBetter: true)]
+        }
+
+        func run(_ job: JobContext) throws -> JobOutcome {
+            let dataset = try SentEvalDataset.load(path: parameters.file.url.path, limit: job.limit)
+            switch parameters.protocolKind {
+            case .frozen: return try frozen(job, dataset)
+            case .finetune: return try finetune(job, dataset)
+            }
+        }
+
+        func references(_ dataset: SentEvalDataset) -> [String: JSONValue] {
+            var r: [String: JSONValue] = [:]
+            for s in SentEvalSplit.allCases {
+                let st = dataset.statistics(s)
+                r["\(s.rawValue)_majority_accuracy"] = .double(st.majorityAccuracy)
+                r["\(s.rawValue)_count"] = .int(st.count)
+            }
+            r["test_ceiling"] = .double(dataset.statistics(.test).accuracyCeiling)
+            r["classes"] = .int(dataset.classCount)
+            return r
+        }
+
+        func frozen(_ job: JobContext, _ dataset: SentEvalDataset) throws -> JobOutcome {
+            let loaded = try job.model.load(numLabels: nil, mix: nil, seed: job.seed64)
+            let config = loaded.model.config
+            let identity = try ModelIdentity.of(directory: loaded.directory, config: config)
+            let cache = FeatureCache(directory: job.cacheDirectory.appendingPathComponent("senteval-features"))
+            let encoder = try SentenceEncoder(model: loaded.model, tokenizer: loaded.tokenizer,
+                                              maxLength: parameters.maxLength, batchSize: 64)
+            let encoded = try cache.features(for: dataset, encoder: encoder, model: identity,
+                                             progress: { job.progress(0.6 * Double($0) / Double(max($1, 1)), "encoding") },
+                                             log: job.log)
+            var features = encoded.features(parameters.pooling)
+            var details = references(dataset)
+            details["pooling"] = .string(parameters.pooling.rawValue)
+            details["standardized"] = .bool(parameters.probe.standardize)
+            details["features_from_cache"] = .bool(encoded.fromCache)
+            let progress: (Int, Int) -> Void = { job.progress(0.6 + 0.4 * Double($0) / Double(max($1, 1)), "probing") }
+
+            if job.variant.head == .bert {
+                let result = try ProbeRunner(config: parameters.probe, seeds: [job.seed64], includeBermo: false)
+                    .run(dataset: dataset, features: features, pooling: parameters.pooling, progress: progress)
+                let best = result.layers.first { $0.layer == result.bestLayer }!
+                details["best_layer"] = .int(result.bestLayer)
+                details["per_layer"] = .array(result.layers.map {
+                    .object(["layer": .int($0.layer ?? -1), "dev_accuracy": .double($0.devAccuracy), "test_accuracy": .double($0.testAccuracy)])
+                })
+                details["probe"] = try JSONValue.encoding(result)
+                let curve = Series(name: "accuracy by layer", xLabel: "hidden state (0 = embeddings)", yLabel: "test accuracy",
+                                   points: result.layers.map { Series.Point(x: Double($0.layer ?? 0), y: $0.testAccuracy) },
+                                   variant: job.variant.name)
+                return .completed(["accuracy": result.bert.testAccuracy, "dev_accuracy": result.bert.devAccuracy,
+                                   "best_layer_accuracy": best.testAccuracy,
+                                   "majority_accuracy": dataset.statistics(.test).majorityAccuracy],
+                                  series: [curve], details: .object(details))
+            }
+            // BERMo: a probe over the mix of the variant's layers (all hidden states by default).
+            let mixLayers = try (job.variant.mix ?? MixConfig()).resolvedLayers(numLayers: config.numHiddenLayers)
+            features = try features.selecting(layers: mixLayers)
+            let result = try ProbeRunner(config: parameters.probe, seeds: [job.seed64], includeBermo: true,
+                                         layerTargets: [features.layers.count - 1])
+                .run(dataset: dataset, features: features, pooling: parameters.pooling, progress: progress)
+            let bermo = result.bermo!
+            let weights = bermo.mixWeights ?? [], gamma = bermo.gamma ?? 1
+            details["probe"] = try JSONValue.encoding(result)
+            details["mix_layers"] = .array(mixLayers.map { .int($0) })
+            let mixCurve = Series(name: "BERMo mix weight by layer", xLabel: "hidden state (0 = embeddings)",
+                                  yLabel: "softmax(w)", points: zip(mixLayers, weights).map { Series.Point(x: Double($0), y: Double($1)) },
+                                  variant: job.variant.name)
+            // The mix's accuracy drawn across the layer axis, so the per-layer plot shows BERMo beside every layer.
+            let level = Series(name: "accuracy by layer", xLabel: "hidden state (0 = embeddings)", yLabel: "test accuracy",
+                               points: [Series.Point(x: Double(mixLayers.first!), y: bermo.testAccuracy),
+                                        Series.Point(x: Double(mixLayers.last!), y: bermo.testAccuracy)],
+                               variant: job.variant.name)
+            return .completed(["accuracy": bermo.testAccuracy, "dev_accuracy": bermo.devAccuracy,
+                               "majority_accuracy": dataset.statistics(.test).majorityAccuracy],
+                              series: [level, mixCurve],
+                              mix: MixSnapshot(weights: weights.map(Double.init), gamma: Double(gamma), layers: mixLayers),
+                              details: .object(details))
+        }
+
+        func finetune(_ job: JobContext, _ dataset: SentEvalDataset) throws -> JobOutcome {
+            let loaded = try job.loadModel(numLabels: dataset.classCount)
+            var config = parameters.finetune
+            config.seed = job.seed64
+            let kind = TaskKind.classification(labels: dataset.labels)
+            let tuner = try FineTuner(model: loaded.model, tokenizer: loaded.tokenizer, config: config, kind: kind)
+            func examples(_ split: SentEvalSplit) -> [Example] {
+                dataset.indices(split).map { Example(text: dataset.examples[$0].sentence, label: dataset.labelIds[$0]) }
+            }
+            var train = examples(.train)
+            if let n = parameters.maxTrainSamples { train = Array(train.prefix(n)) }
+            let dev = examples(.dev), test = examples(.test)
+            let total = config.totalSteps(trainCount: train.count)
+            let result = try tuner.train(train, dev: dev, observer: { event in
+                if case .step(let step, _, _) = event { job.progress(Double(step) / Double(max(total, 1)), "fine-tuning") }
+            })
+            var details = references(dataset)
+            details["steps"] = .int(result.steps)
+            details["train_seconds"] = .double(result.trainSeconds)
+            let curve = Series(name: "dev accuracy during fine-tuning", xLabel: "step", yLabel: "dev accuracy",
+                               points: result.logHistory.compactMap { e in e.eval?["accuracy"].map { Series.Point(x: Double(e.step), y: $0) } },
+                               variant: job.variant.name)
+            if result.status == .diverged {
+                return .diverged(step: result.divergedAtStep ?? result.steps, reason: result.divergenceReason ?? "diverged",
+                                 series: [curve], details: .object(details))
+            }
+            let testAccuracy = Metrics.accuracy(tuner.predict(test).classes, test.map(\.label))
+            var mix: MixSnapshot?
+            if let w = loaded.model.layout.mixWeights, let g = loaded.model.layout.mixGamma {
+                mix = MixSnapshot(logits: Array(UnsafeBufferPointer(start: loaded.model.p(w), count: loaded.model.mixLayers.count)),
+                                  gamma: loaded.model.p(g)[0], layers: loaded.model.mixLayers)
+            }
+            return .completed(["accuracy": testAccuracy, "dev_accuracy": result.finalEval["accuracy"] ?? 0,
+                               "majority_accuracy": dataset.statistics(.test).majorityAccuracy],
+                              series: [curve], mix: mix, details: .object(details))
+        }
+    }
+}
+
+extension JSONValue {
+    /// Any Encodable value as a JSON tree (for job details).
+    static func encoding<T: Encodable>(_ value: T) throws -> JSONValue {
+        let encoder = JSONEncoder(); encoder.keyEncodingStrategy = .convertToSnakeCase
+        return try JSONDecoder().decode(JSONValue.self, from: encoder.encode(value))
+    }
+}
+
+extension LayerFeatures {
+    /// The same sentences with only the given hidden states (in that order).
+    func selecting(layers wanted: [Int]) throws -> LayerFeatures {
+        let positions = try wanted.map { l -> Int in
+            guard let k = layers.firstIndex(of: l) else { throw RuntimeError("hidden state \(l) is not among the cached layers \(layers)") }
+            return k
+        }
+        var out = [Float](); out.reserveCapacity(count * wanted.count * dim)
+        for s in 0..<count { for k in positions { out += vector(sentence: s, layerIndex: k) } }
+        return try LayerFeatures(count: count, layers: wanted, dim: dim, values: out)
+    }
+}
