@@ -22,6 +22,7 @@ let package = Package(
     products: [
         .executable(name: "bermo", targets: ["bermo"]),
         .library(name: "BermoRuntime", targets: ["BermoRuntime"]),
+        .library(name: "GLUEPlugin", targets: ["GLUEPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -46,10 +47,19 @@ let package = Package(
             path: "Sources/BermoRuntime",
             swiftSettings: runtimeSettings
         ),
+        // GLUE (Wang et al. 2019): task catalogue, GLUE metrics, fine-tuning curves, convergence analysis,
+        // verified downloads. Plain engine types; the harness's TaskPlugin conformance calls them.
+        .target(
+            name: "GLUEPlugin",
+            dependencies: ["BermoRuntime"],
+            path: "Plugins/GLUE",
+            swiftSettings: runtimeSettings
+        ),
         .executableTarget(
             name: "bermo",
             dependencies: [
                 "BermoRuntime",
+                "GLUEPlugin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/bermo",
@@ -59,6 +69,11 @@ let package = Package(
             name: "BermoRuntimeTests",
             dependencies: ["BermoRuntime"],
             path: "Tests/BermoRuntimeTests"
+        ),
+        .testTarget(
+            name: "GLUEPluginTests",
+            dependencies: ["GLUEPlugin", "BermoRuntime"],
+            path: "Tests/GLUEPluginTests"
         ),
         // Runs the built `bermo` executable end to end.
         .testTarget(
