@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "BermoRuntime", targets: ["BermoRuntime"]),
         .library(name: "SentEvalPlugin", targets: ["SentEvalPlugin"]),
         .library(name: "BermoHarness", targets: ["BermoHarness"]),
+        .library(name: "GLUEPlugin", targets: ["GLUEPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -71,12 +72,21 @@ let package = Package(
             ],
             path: "Sources/BermoHarness"
         ),
+        // GLUE (Wang et al. 2019): task catalogue, GLUE metrics, fine-tuning curves, convergence analysis,
+        // verified downloads. Plain engine types; the harness's TaskPlugin conformance calls them.
+        .target(
+            name: "GLUEPlugin",
+            dependencies: ["BermoRuntime", "BermoHarness"],
+            path: "Plugins/GLUE",
+            swiftSettings: runtimeSettings
+        ),
         .executableTarget(
             name: "bermo",
             dependencies: [
                 "BermoRuntime",
                 "SentEvalPlugin",
                 "BermoHarness",
+                "GLUEPlugin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/bermo",
@@ -86,6 +96,11 @@ let package = Package(
             name: "BermoRuntimeTests",
             dependencies: ["BermoRuntime"],
             path: "Tests/BermoRuntimeTests"
+        ),
+        .testTarget(
+            name: "GLUEPluginTests",
+            dependencies: ["GLUEPlugin", "BermoRuntime"],
+            path: "Tests/GLUEPluginTests"
         ),
         // Runs the built `bermo` executable end to end.
         .testTarget(

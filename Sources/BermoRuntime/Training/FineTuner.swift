@@ -16,6 +16,10 @@ public final class FineTuner: @unchecked Sendable {
     public var hook: TrainingHook?
     /// Total steps of the current run (known to the hook).
     private var totalSteps = 0
+    /// Whether one evaluation of the primary (first) eval set counts toward `collapsePatience`; defaults to
+    /// "every dev prediction is the same class". Callers with a task-specific notion (e.g. "no better than the
+    /// majority-class predictor") replace it.
+    public var isCollapsed: (Predictions, [Example]) -> Bool = { p, _ in p.isConstant }
 
     private let acts = Activations(), head = HeadActivations(), scratch = GradientScratch()
     public private(set) var step = 0
@@ -57,12 +61,32 @@ public final class FineTuner: @unchecked Sendable {
         return order
     }
 
+    /// A named evaluation set (e.g. MNLI's `dev_matched` and `dev_mismatched`).
+    public struct EvalSet: Sendable {
+        public var name: String
+        public var examples: [Example]
+        public init(name: String, examples: [Example]) { self.name = name; self.examples = examples }
+    }
+
     /// Trains on `train`, evaluating on `dev` every `evalSteps` and at the end. `checkpoint` (if set)
     /// is called after each evaluation so the caller can persist a resumable state.
     public func train(_ train: [Example], dev: [Example], observer: (TrainingEvent) -> Void = { _ in },
                       checkpoint: ((FineTuner) throws -> Void)? = nil) throws -> TrainingResult {
+        try self.train(train, evalSets: [EvalSet(name: "dev", examples: dev)], observer: observer, checkpoint: checkpoint)
+    }
+
+    /// Like `train(_:dev:)`, evaluating on every set of `evalSets` at each evaluation. The first set is the
+    /// primary one: its metrics are the entry's `eval` and it drives collapse detection. With more than one
+    /// set, each entry's `evals` holds every set's metrics by name.
+    public func train(_ train: [Example], evalSets: [EvalSet], observer: (TrainingEvent) -> Void = { _ in },
+                      checkpoint: ((FineTuner) throws -> Void)? = nil) throws -> TrainingResult {
         guard !train.isEmpty else { throw RuntimeError("the training set is empty") }
-        let trainEnc = encode(train), devEnc = encode(dev)
+        guard !evalSets.isEmpty else { throw RuntimeError("no evaluation set was given; pass at least one (it may be empty)") }
+        let names = evalSets.map(\.name)
+        guard Set(names).count == names.count else {
+            throw RuntimeError("evaluation set names must be unique, got \(names.joined(separator: ", ")); rename the duplicates")
+        }
+        let trainEnc = encode(train), devEncs = evalSets.map { encode($0.examples) }
         let B = config.perDeviceTrainBatchSize
         let perEpoch = (train.count + B - 1) / B
         let total = config.totalSteps(trainCount: train.count), warmup = config.warmup(total: total)
@@ -90,15 +114,16 @@ public final class FineTuner: @unchecked Sendable {
             observer(.step(step: step, total: total, loss: loss))
             let evalNow = step == total || (config.evalSteps.map { step % $0 == 0 } ?? false)
             if evalNow {
-                let entry = evaluationEntry(dev: dev, devEnc: devEnc, loss: loss, lr: rates[.encoder].map { $0 * factor },
+                let entry = evaluationEntry(evalSets: evalSets, encodings: devEncs, loss: loss,
+                                            lr: rates[.encoder].map { $0 * factor },
                                             gradNorm: norm, epoch: Double(step) / Double(perEpoch))
                 history.append(entry.0)
                 observer(.evaluation(entry.0))
                 try checkpoint?(self)
-                constantEvals = entry.1.isConstant ? constantEvals + 1 : 0
+                constantEvals = isCollapsed(entry.1, evalSets[0].examples) ? constantEvals + 1 : 0
                 if let patience = config.collapsePatience, constantEvals >= patience {
                     status = .diverged; divergedAt = step
-                    reason = "dev predictions collapsed to a single class for \(constantEvals) evaluations in a row"
+                    reason = "dev predictions on '\(evalSets[0].name)' collapsed (to a single class, or no better than the majority class) for \(constantEvals) evaluations in a row"
                     observer(.diverged(step: step, reason: reason!))
                     break
                 }
@@ -138,18 +163,25 @@ public final class FineTuner: @unchecked Sendable {
 
     private var dlogits: [Float] = []
 
-    private func evaluationEntry(dev: [Example], devEnc: [Encoding], loss: Float, lr: Float?, gradNorm: Float,
+    private func evaluationEntry(evalSets: [EvalSet], encodings: [[Encoding]], loss: Float, lr: Float?, gradNorm: Float,
                                  epoch: Double) -> (LogEntry, Predictions) {
-        let preds = predict(devEnc)
+        var all: [String: [String: Double]] = [:], primary = Predictions(classes: [], values: [], logits: [])
+        for (i, set) in evalSets.enumerated() {
+            let preds = predict(encodings[i])
+            if i == 0 { primary = preds }
+            if !set.examples.isEmpty { all[set.name] = metrics(preds, set.examples) }
+        }
+        let dev = evalSets[0]
         var entry = LogEntry(step: step, epoch: epoch, examplesSeen: step * config.perDeviceTrainBatchSize,
                              loss: loss, learningRate: lr, gradNorm: gradNorm,
-                             eval: dev.isEmpty ? nil : metrics(preds, dev))
+                             eval: all[dev.name])
+        if evalSets.count > 1 { entry.evals = all }
         if let hook { entry.extra = hook.logFields(model: model) }
         if let w = model.layout.mixWeights, let g = model.layout.mixGamma {
             entry.mixWeights = ScalarMix.normalizedWeights(model.p(w), count: model.mixLayers.count)
             entry.mixGamma = model.p(g)[0]
         }
-        return (entry, preds)
+        return (entry, primary)
     }
 
     /// Evaluation-mode predictions, in input order (batches are built by length internally).

@@ -7,6 +7,10 @@ public struct Predictions: Sendable {
     /// Raw logits, `[examples, numLabels]` row-major.
     public var logits: [Float]
 
+    public init(classes: [Int], values: [Float], logits: [Float]) {
+        self.classes = classes; self.values = values; self.logits = logits
+    }
+
     /// The metrics `finetune` reports: accuracy for classification, Pearson and Spearman for regression.
     public func defaultMetrics(_ examples: [Example], kind: TaskKind) -> [String: Double] {
         switch kind {

@@ -9,6 +9,8 @@ public struct LogEntry: Codable, Sendable, Equatable {
     public var gradNorm: Float?
     /// Dev metrics at this step (e.g. `accuracy`, or `pearson` and `spearman`).
     public var eval: [String: Double]?
+    /// Every eval set's metrics by set name, when the run has more than one (`eval` is the first set's).
+    public var evals: [String: [String: Double]]?
     /// softmax(w) of the BERMo mix, one per mixed layer, and gamma.
     public var mixWeights: [Float]?
     public var mixGamma: Float?

@@ -1,0 +1,159 @@
+import BermoRuntime
+import Foundation
+
+/// One point of a GLUE dev curve.
+public struct GLUECurvePoint: Codable, Sendable, Equatable {
+    public var step: Int
+    /// step × per_device_train_batch_size (as `FineTuner` logs it).
+    public var examplesSeen: Int
+    public var epoch: Double
+    /// Mean training loss over the steps since the previous point (nil at step 0).
+    public var trainLoss: Double?
+    public var learningRate: Float?
+    /// Eval set name → metric → value, each set with its `score`.
+    public var metrics: [String: [String: Double]]
+    /// The task score at this step: mean of the eval sets' scores (see `GLUEMetrics`).
+    public var score: Double
+    /// BERMo: softmax(w) of the layer mix and gamma.
+    public var mixWeights: [Float]?
+    public var mixGamma: Float?
+}
+
+/// The outcome of one GLUE job (task × head × seed).
+public struct GLUERunResult: Codable, Sendable {
+    public var task: GLUETaskID
+    public var head: HeadVariant
+    public var seed: UInt64
+    /// `completed`, or `diverged` (non-finite loss, or the dev score collapsed for `collapse_patience` evaluations).
+    public var status: RunStatus
+    public var divergedAtStep: Int?
+    public var divergenceReason: String?
+    public var steps: Int
+    public var plannedSteps: Int
+    public var curve: [GLUECurvePoint]
+    /// The last point's metrics per eval set, and the best task score over the curve.
+    public var finalMetrics: [String: [String: Double]]
+    public var finalScore: Double?
+    public var bestScore: Double?
+    public var bestStep: Int?
+    /// The majority-class predictor's metrics per eval set (the collapse level), for context.
+    public var majorityBaseline: [String: [String: Double]]
+    public var trainExamples: Int
+    public var evalExamples: [String: Int]
+    /// Rows skipped as malformed, as `path:line` (QQP).
+    public var skippedRows: [String]
+    /// Set when training data was carved out of dev (then the numbers are not GLUE dev results).
+    public var devSplit: GLUEDevSplit?
+    public var dataNotes: [String]
+    public var hyperparameters: GLUEHyperparameters
+    public var trainSeconds: Double
+    public var trainExamplesPerSecond: Double
+
+    /// The task-score curve for `Convergence`.
+    public var scoreCurve: [Convergence.Point] {
+        curve.map { Convergence.Point(step: $0.step, examplesSeen: $0.examplesSeen, score: $0.score) }
+    }
+}
+
+/// What a caller hears while a job runs.
+public enum GLUEProgress: Sendable {
+    case step(step: Int, total: Int, loss: Float)
+    case evaluation(GLUECurvePoint)
+    case diverged(step: Int, reason: String)
+}
+
+/// Fine-tunes and evaluates one GLUE job: BERT or BERMo head, run_glue hyper-parameters, every eval set of
+/// the task (MNLI: matched and mismatched) every `eval_steps`, the curve recorded; divergence is a result.
+public enum GLUERunner {
+    /// Loads a checkpoint directory with the task's head (`numLabels` from the task; the head and the mix are
+    /// initialised from `seed`). `mix` is used only for the BERMo head (default: AllenNLP ScalarMix over every
+    /// hidden state, as the paper).
+    public static func loadModel(directory: URL, task: GLUETask, head: HeadVariant, mix: MixConfig = MixConfig(),
+                                 seed: UInt64) throws -> (BertModel, BertTokenizer) {
+        let model = try BertModel.load(directory: directory, numLabels: task.kind.numLabels,
+                                       mix: head == .bermo ? mix : nil, seed: seed)
+        return (model, try BertTokenizer(modelDirectory: directory))
+    }
+
+    /// Trains `model` on `dataset.train` and evaluates on every eval set. The model's head must match the
+    /// task (see `loadModel`). `hyperparameters.max_train_samples`/`max_eval_samples` are applied here too if
+    /// the dataset was loaded without them.
+    public static func run(_ dataset: GLUEDataset, model: BertModel, tokenizer: BertTokenizer,
+                           hyperparameters h: GLUEHyperparameters,
+                           progress: (GLUEProgress) -> Void = { _ in }) throws -> GLUERunResult {
+        try h.validate()
+        let task = dataset.task
+        var train = dataset.train.examples
+        if let n = h.maxTrainSamples { train = Array(train.prefix(n)) }
+        let evalSets = dataset.evalSets.map { s in
+            FineTuner.EvalSet(name: s.name, examples: h.maxEvalSamples.map { Array(s.examples.prefix($0)) } ?? s.examples)
+        }
+        let config = h.fineTuneConfig()
+        let tuner = try FineTuner(model: model, tokenizer: tokenizer, config: config, kind: task.kind)
+        tuner.metrics = { p, e in GLUEMetrics.compute(task, predictions: p, examples: e) }
+        tuner.isCollapsed = { p, e in GLUEMetrics.isCollapsed(task, predictions: p, examples: e) }
+
+        func point(step: Int, epoch: Double, loss: Double?, lr: Float?, metrics: [String: [String: Double]],
+                   mixWeights: [Float]?, mixGamma: Float?) -> GLUECurvePoint {
+            let scores = evalSets.compactMap { metrics[$0.name]?[GLUEMetrics.scoreKey] }
+            return GLUECurvePoint(step: step, examplesSeen: step * h.perDeviceTrainBatchSize, epoch: epoch,
+                                  trainLoss: loss, learningRate: lr, metrics: metrics,
+                                  score: GLUEMetrics.taskScore(scores), mixWeights: mixWeights, mixGamma: mixGamma)
+        }
+
+        var curve: [GLUECurvePoint] = []
+        if h.evalOnStart {
+            var metrics: [String: [String: Double]] = [:]
+            for s in evalSets where !s.examples.isEmpty {
+                metrics[s.name] = GLUEMetrics.compute(task, predictions: tuner.predict(s.examples), examples: s.examples)
+            }
+            var mix: ([Float]?, Float?) = (nil, nil)
+            if let w = model.layout.mixWeights, let g = model.layout.mixGamma {
+                mix = (ScalarMix.normalizedWeights(model.p(w), count: model.mixLayers.count), model.p(g)[0])
+            }
+            let p = point(step: 0, epoch: 0, loss: nil, lr: nil, metrics: metrics, mixWeights: mix.0, mixGamma: mix.1)
+            curve.append(p)
+            progress(.evaluation(p))
+        }
+
+        var lossSum = 0.0, lossCount = 0
+        let result = try tuner.train(train, evalSets: evalSets, observer: { event in
+            switch event {
+            case .step(let step, let total, let loss):
+                lossSum += Double(loss); lossCount += 1
+                progress(.step(step: step, total: total, loss: loss))
+            case .evaluation(let entry):
+                let metrics = entry.evals ?? (entry.eval.map { [evalSets[0].name: $0] } ?? [:])
+                let p = point(step: entry.step, epoch: entry.epoch, loss: lossCount > 0 ? lossSum / Double(lossCount) : nil,
+                              lr: entry.learningRate, metrics: metrics, mixWeights: entry.mixWeights, mixGamma: entry.mixGamma)
+                lossSum = 0; lossCount = 0
+                curve.append(p)
+                progress(.evaluation(p))
+            case .diverged(let step, let reason):
+                progress(.diverged(step: step, reason: reason))
+            }
+        })
+
+        let top = Convergence.best(curve.map { Convergence.Point(step: $0.step, examplesSeen: $0.examplesSeen, score: $0.score) })
+        var baseline: [String: [String: Double]] = [:]
+        for s in evalSets where !s.examples.isEmpty { baseline[s.name] = GLUEMetrics.majorityBaseline(task, examples: s.examples) }
+        return GLUERunResult(
+            task: task.id, head: model.variant, seed: h.seed, status: result.status,
+            divergedAtStep: result.divergedAtStep, divergenceReason: result.divergenceReason,
+            steps: result.steps, plannedSteps: config.totalSteps(trainCount: train.count), curve: curve,
+            finalMetrics: curve.last?.metrics ?? [:], finalScore: curve.last?.score,
+            bestScore: top?.score, bestStep: top?.step, majorityBaseline: baseline,
+            trainExamples: train.count, evalExamples: Dictionary(uniqueKeysWithValues: evalSets.map { ($0.name, $0.examples.count) }),
+            skippedRows: dataset.train.skippedRows + dataset.evalSets.flatMap(\.skippedRows),
+            devSplit: dataset.devSplit, dataNotes: dataset.notes, hyperparameters: h,
+            trainSeconds: result.trainSeconds, trainExamplesPerSecond: result.examplesPerSecond)
+    }
+
+    /// Loads the task's data (ready or skipped), with `hyperparameters`' sample limits and `devSplit`.
+    public static func prepare(_ task: GLUETask, dataDirectory: URL, hyperparameters: GLUEHyperparameters,
+                               devSplit: GLUEDevSplit? = nil) throws -> GLUEAvailability {
+        var options = hyperparameters.dataOptions
+        options.devSplit = devSplit
+        return try GLUEDataDirectory(dataDirectory).load(task, options: options)
+    }
+}
