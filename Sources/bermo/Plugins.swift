@@ -1,4 +1,5 @@
 import BermoHarness
+import GLUEPlugin
 import SentEvalPlugin
 
 /// The one place the CLI learns which task plugins exist. The harness knows none of them; each plugin
@@ -9,6 +10,7 @@ enum Plugins {
         let registry = PluginRegistry()
         // One line per task plugin.
         registry.register("senteval.probe") { SentEvalProbePlugin() }
+        registry.register("glue.finetune") { GLUEFinetunePlugin() }
         return registry
     }
 }
