@@ -1,0 +1,63 @@
+import ArgumentParser
+import BermoHarness
+import BermoRuntime
+import Foundation
+import GLUEPlugin
+
+/// Reports that compare jobs with each other, which no single job can compute.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Cross-job analyses of a finished run.", subcommands: [ConvergenceReport.self])
+}
+
+/// `bermo report convergence <output_dir>`: for every task with dev curves (glue.finetune jobs), the steps
+/// each variant needs to reach a target and the candidate's speed-up over the baseline, per seed and as
+/// mean ± std over the seeds where both reached it (the paper's "1.67x faster on MNLI").
+struct ConvergenceReport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convergence",
+        abstract: "Steps to a target dev score and the BERMo/BERT speed-up per task, from a run's job files.")
+
+    @Argument(help: "A run's output directory (holding jobs/).") var directory: String
+    @Option(name: .customLong("target-fraction"), help: "Target = this fraction of the baseline variant's best dev score (mean over seeds).")
+    var targetFraction: Double = 0.95
+    @Option(name: .customLong("target-value"), help: "A fixed target dev score instead of a fraction.") var targetValue: Double?
+    @Option var baseline = "bert"
+    @Option var candidate = "bermo"
+    @Option(help: "Also write the table to this Markdown file.") var markdown: String?
+
+    func run() throws {
+        let jobsDir = URL(fileURLWithPath: directory).appendingPathComponent("jobs")
+        guard let files = try? FileManager.default.contentsOfDirectory(at: jobsDir, includingPropertiesForKeys: nil) else {
+            throw ValidationFailure("\(jobsDir.path): no jobs folder; pass the output directory of a `bermo run`")
+        }
+        let decoder = HarnessJSON.decoder()
+        var curves: [String: [String: [UInt64: [Convergence.Point]]]] = [:]  // task -> variant -> seed -> curve
+        for f in files where f.pathExtension == "json" {
+            guard let record = try? decoder.decode(JobRecord.self, from: Data(contentsOf: f)), record.status == "completed",
+                  let series = record.series.first(where: { $0.name == "dev score" }) else { continue }
+            let batch = Int(record.configuration["per_device_train_batch_size"]?.doubleValue ?? 32)
+            let points = series.points.map { Convergence.Point(step: Int($0.x), examplesSeen: Int($0.x) * batch, score: $0.y) }
+            curves[record.task, default: [:]][record.variantName, default: [:]][UInt64(record.seed)] = points
+        }
+        guard !curves.isEmpty else { throw ValidationFailure("\(jobsDir.path): no completed job with a dev curve (glue.finetune with eval_steps)") }
+        let target: Convergence.Target = targetValue.map { .value($0) } ?? .fractionOfBaselineBest(targetFraction)
+        var lines = ["| task | target | \(baseline) steps (mean) | \(candidate) steps (mean) | speed-up (mean ± std) | seeds both / only \(candidate) / only \(baseline) / neither |",
+                     "|---|---:|---:|---:|---:|---|"]
+        for task in curves.keys.sorted() {
+            guard let b = curves[task]?[baseline], let c = curves[task]?[candidate],
+                  let s = Convergence.speedup(baseline: b, candidate: c, target: target) else { continue }
+            func meanSteps(_ rows: [Int?]) -> String {
+                let r = rows.compactMap { $0 }
+                return r.isEmpty ? "—" : String(format: "%.0f", Double(r.reduce(0, +)) / Double(r.count))
+            }
+            let speed = s.mean.map { String(format: "%.2fx ± %.2f", $0, s.std ?? 0) } ?? "—"
+            lines.append("| \(task) | \(String(format: "%.4f", s.target)) | \(meanSteps(s.perSeed.map(\.baseline.stepsToTarget))) | "
+                + "\(meanSteps(s.perSeed.map(\.candidate.stepsToTarget))) | \(speed) | "
+                + "\(s.seedsBothReached) / \(s.seedsOnlyCandidateReached) / \(s.seedsOnlyBaselineReached) / \(s.seedsNeitherReached) |")
+        }
+        let text = lines.joined(separator: "\n")
+        print(text)
+        if let markdown { try (text + "\n").write(toFile: markdown, atomically: true, encoding: .utf8) }
+    }
+}
