@@ -31,8 +31,9 @@ struct ProbeTaskParameters: Sendable {
                           "protocol", "learning_rate", "mix_learning_rate", "num_train_epochs", "per_device_train_batch_size",
                           "warmup_ratio", "weight_decay", "max_train_samples", "eval_steps"]
 
-    init(_ p: TaskParameters, context: PrepareContext) throws {
-        try p.rejectUnknown(allowed: Self.allowed)
+    /// - Parameter extraKeys: parameters a derived task (e.g. `senteval.control`) reads itself.
+    init(_ p: TaskParameters, context: PrepareContext, extraKeys: [String] = []) throws {
+        try p.rejectUnknown(allowed: Self.allowed + extraKeys)
         let names = SentEvalTask.allCases.map(\.rawValue)
         if let path = try p.path("file") {
             guard !p.keys.contains("probe_task") else {

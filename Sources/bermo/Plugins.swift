@@ -10,6 +10,7 @@ enum Plugins {
         let registry = PluginRegistry()
         // One line per task plugin.
         registry.register("senteval.probe") { SentEvalProbePlugin() }
+        registry.register("senteval.control") { ControlTaskPlugin() }
         registry.register("glue.finetune") { GLUEFinetunePlugin() }
         return registry
     }
