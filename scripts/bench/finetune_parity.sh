@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Training parity on real data: bermo finetune vs the PyTorch reference script, SST-2, same examples and
 # hyper-parameters, 3 seeds each, both heads. Prints one JSON line per run and a summary table.
-#   scripts/bench/finetune_parity.sh [samples] [epochs]      (defaults: 4000 rows, 2 epochs)
+#   scripts/bench/finetune_parity.sh [samples] [epochs]      (defaults: 4000 rows, 2 epochs; PARITY_THREADS=1 for a busy machine)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 samples="${1:-4000}"; epochs="${2:-2}"
@@ -10,7 +10,7 @@ data="${BERMO_DATA:-$(cd .. && pwd)/shared/data}"
 swift build -c release --product bermo >/dev/null
 model_dir="$(.build/release/bermo model fetch minilm-l6 2>/dev/null)"
 common=(--max-train-samples "$samples" --num-train-epochs "$epochs" --learning-rate 3e-5 --warmup-ratio 0.1
-        --weight-decay 0.01 --per-device-train-batch-size 32 --max-seq-length 128 --threads 2)
+        --weight-decay 0.01 --per-device-train-batch-size 32 --max-seq-length 128 --threads "${PARITY_THREADS:-2}")
 out="${PARITY_OUT:-$(mktemp)}"
 for head in bert bermo; do
   for seed in 1 2 3; do

@@ -1,3 +1,4 @@
+import BermoRuntime
 import Foundation
 
 /// A JSON value: the form of resolved task configurations (hashed into job ids), plugin details and samples.
@@ -91,7 +92,7 @@ extension JSONValue {
             if !d.isFinite { JSONValue.string("\(d)").write(into: &out) }
             else if d == d.rounded(), abs(d) < 1e15 { out += String(format: "%.1f", d) }
             else { out += "\(d)" }
-        case .string(let s): JSONValue.escape(s, into: &out)
+        case .string(let s): JSONText.appendQuoted(s, to: &out)
         case .array(let a):
             out += "["
             for (i, v) in a.enumerated() {
@@ -103,7 +104,7 @@ extension JSONValue {
             out += "{"
             for (i, key) in o.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }).enumerated() {
                 if i > 0 { out += "," }
-                JSONValue.escape(key, into: &out)
+                JSONText.appendQuoted(key, to: &out)
                 out += ":"
                 o[key]!.write(into: &out)
             }
@@ -111,21 +112,6 @@ extension JSONValue {
         }
     }
 
-    static func escape(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
-    }
 
     /// SHA-256 (hex) of the canonical form.
     public var canonicalHash: String { Hashing.sha256(canonical) }
