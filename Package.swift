@@ -92,14 +92,20 @@ let package = Package(
             path: "Sources/bermo",
             swiftSettings: optimise
         ),
+        // Helpers shared by the test targets (paths, the real checkpoint, temporary directories).
+        .target(
+            name: "BermoTestSupport",
+            dependencies: ["BermoRuntime"],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "BermoRuntimeTests",
-            dependencies: ["BermoRuntime"],
+            dependencies: ["BermoRuntime", "BermoTestSupport"],
             path: "Tests/BermoRuntimeTests"
         ),
         .testTarget(
             name: "GLUEPluginTests",
-            dependencies: ["GLUEPlugin", "BermoRuntime"],
+            dependencies: ["GLUEPlugin", "BermoRuntime", "BermoTestSupport"],
             path: "Tests/GLUEPluginTests"
         ),
         // Runs the built `bermo` executable end to end.
@@ -110,7 +116,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SentEvalPluginTests",
-            dependencies: ["SentEvalPlugin", "BermoRuntime"],
+            dependencies: ["SentEvalPlugin", "BermoRuntime", "BermoTestSupport"],
             path: "Tests/SentEvalPluginTests"
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import BermoTestSupport
 import BermoRuntime
 import Foundation
 import Testing
@@ -8,7 +9,7 @@ import Testing
 @Suite("Fine-tuning on the real checkpoint", .serialized)
 struct FineTuneTests {
     static func sst2(_ split: String, _ n: Int) throws -> [Example] {
-        let table = try TSVTable(path: DataPaths.glue("SST-2/\(split).tsv"))
+        let table = try TSVTable(path: DataPaths.glue("SST-2/\(split).tsv").path)
         return Array(try table.examples(textColumn: "sentence", pairColumn: nil, labelColumn: "label",
                                         kind: .classification(labels: ["0", "1"])).prefix(n))
     }
@@ -101,12 +102,3 @@ extension FineTuneConfig {
     func with(_ change: (inout FineTuneConfig) -> Void) -> FineTuneConfig { var c = self; change(&c); return c }
 }
 
-/// The shared data directory: `$BERMO_DATA`, else `../shared/data` beside the package root.
-enum DataPaths {
-    static var root: URL {
-        if let env = ProcessInfo.processInfo.environment["BERMO_DATA"], !env.isEmpty { return URL(fileURLWithPath: env) }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data")
-    }
-    static func glue(_ path: String) -> String { root.appendingPathComponent("glue/\(path)").path }
-}

@@ -1,3 +1,4 @@
+import BermoTestSupport
 import Foundation
 
 /// Committed fixtures live in `Tests/Fixtures`, found relative to this source file so that tests need no bundle.

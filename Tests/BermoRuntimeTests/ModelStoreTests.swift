@@ -1,3 +1,4 @@
+import BermoTestSupport
 @testable import BermoRuntime
 import Foundation
 import Testing

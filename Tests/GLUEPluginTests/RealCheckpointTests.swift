@@ -1,3 +1,4 @@
+import BermoTestSupport
 import BermoRuntime
 import Foundation
 import GLUEPlugin
