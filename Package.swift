@@ -46,6 +46,14 @@ let package = Package(
             path: "Sources/BermoRuntime",
             swiftSettings: runtimeSettings
         ),
+        // Pruning schedules (magnitude, movement, soft movement, L0) as a `TrainingHook`, export of pruned
+        // models and sparse inference kernels.
+        .target(
+            name: "PruningPlugin",
+            dependencies: ["BermoRuntime"],
+            path: "Plugins/Pruning",
+            swiftSettings: runtimeSettings
+        ),
         .executableTarget(
             name: "bermo",
             dependencies: [
@@ -59,6 +67,11 @@ let package = Package(
             name: "BermoRuntimeTests",
             dependencies: ["BermoRuntime"],
             path: "Tests/BermoRuntimeTests"
+        ),
+        .testTarget(
+            name: "PruningPluginTests",
+            dependencies: ["PruningPlugin", "BermoRuntime"],
+            path: "Tests/PruningPluginTests"
         ),
         // Runs the built `bermo` executable end to end.
         .testTarget(
