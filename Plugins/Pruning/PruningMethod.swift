@@ -98,7 +98,7 @@ extension PruningMethod {
     /// Straight-through: `∂L/∂S = ∂L/∂W' ⊙ W` (times `∂M/∂S` when the mask is differentiable).
     public func scoreGradient(_ m: MaskedMatrix, dEffective: UnsafePointer<Float>, into dScores: UnsafeMutablePointer<Float>) {
         let w = m.weights, n = m.count
-        if let dm = m.maskGrad {
+        if hasDifferentiableMask, let dm = m.maskGrad {
             for i in 0..<n { dScores[i] = dEffective[i] * w[i] * dm[i] }
         } else {
             for i in 0..<n { dScores[i] = dEffective[i] * w[i] }

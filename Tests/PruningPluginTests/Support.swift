@@ -89,7 +89,7 @@ enum Tiny {
     static func tuner(_ model: BertModel, learningRate: Float = 1e-2, maxGradNorm: Float = 1) throws -> FineTuner {
         var c = FineTuneConfig()
         c.learningRate = learningRate; c.maxGradNorm = maxGradNorm; c.freeze = [.embeddings]
-        c.hiddenDropout = 0; c.attentionDropout = 0; c.perDeviceTrainBatchSize = 4
+        c.hiddenDropout = 0; c.attentionDropout = 0; c.perDeviceTrainBatchSize = 4; c.maxSeqLength = 16
         return try FineTuner(model: model, tokenizer: try tokenizer(), config: c, kind: .classification(labels: ["0", "1"]))
     }
 
