@@ -189,12 +189,8 @@ public struct SoftMovementPruning: PruningMethod {
     public func fillMask(_ m: MaskedMatrix, _ context: MaskContext) {
         let s = m.scores!, mask = m.mask, n = m.count
         let tau = Float(context.threshold)
-        var kept = 0
-        for i in 0..<n {
-            let on: Float = PruningMath.sigmoid(s[i]) > tau ? 1 : 0
-            mask[i] = on
-            kept &+= Int(on)
-        }
+        for i in 0..<n { mask[i] = PruningMath.sigmoid(s[i]) > tau ? 1 : 0 }
+        let kept = Int(Reduce.sum(mask, n))
         let floor = Self.minimumKept(n)
         if kept < floor {
             TopKMasking.writeKeys(m, key: .scores, into: context.keys)
@@ -204,20 +200,31 @@ public struct SoftMovementPruning: PruningMethod {
 
     /// Σ sigmoid(S_i); gradient sigmoid'(S_i) = σ(1 − σ).
     public func penaltySum(_ m: MaskedMatrix, gradientScale: Float, into dScores: UnsafeMutablePointer<Float>?) -> Double {
-        let s = m.scores!, n = m.count
-        var sum: Float = 0, total = 0.0
-        var i = 0
-        while i < n {
-            let end = min(n, i + 4096)
-            sum = 0
-            if let d = dScores {
-                for j in i..<end { let g = PruningMath.sigmoid(s[j]); sum += g; d[j] += gradientScale * g * (1 - g) }
-            } else {
-                for j in i..<end { sum += PruningMath.sigmoid(s[j]) }
+        SigmoidPenalty.sum(m.scores!, m.count, shift: 0, gradientScale: gradientScale, into: dScores)
+    }
+}
+
+/// `Σ sigmoid(S_i − shift)` and, optionally, `d_i += scale·σ(1−σ)`: sigmoids into a block buffer first
+/// (an elementwise loop that vectorises), then an 8-wide sum.
+enum SigmoidPenalty {
+    static func sum(_ s: UnsafePointer<Float>, _ n: Int, shift: Float, gradientScale: Float,
+                    into dScores: UnsafeMutablePointer<Float>?) -> Double {
+        let block = 4096
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: block) { buf in
+            let g = buf.baseAddress!
+            var total = 0.0, i = 0
+            while i < n {
+                let len = min(block, n - i), src = s + i
+                for j in 0..<len { g[j] = PruningMath.sigmoid(src[j] - shift) }
+                if let d = dScores {
+                    let dst = d + i
+                    for j in 0..<len { dst[j] += gradientScale * g[j] * (1 - g[j]) }
+                }
+                total += Reduce.sum(g, len)
+                i += len
             }
-            total += Double(sum); i = end
+            return total
         }
-        return total
     }
 }
 
@@ -270,19 +277,7 @@ public struct L0Pruning: PruningMethod {
     }
 
     public func penaltySum(_ m: MaskedMatrix, gradientScale: Float, into dScores: UnsafeMutablePointer<Float>?) -> Double {
-        let s = m.scores!, n = m.count, shift = Self.penaltyShift
-        var total = 0.0, i = 0
-        while i < n {
-            let end = min(n, i + 4096)
-            var sum: Float = 0
-            if let d = dScores {
-                for j in i..<end { let g = PruningMath.sigmoid(s[j] - shift); sum += g; d[j] += gradientScale * g * (1 - g) }
-            } else {
-                for j in i..<end { sum += PruningMath.sigmoid(s[j] - shift) }
-            }
-            total += Double(sum); i = end
-        }
-        return total
+        SigmoidPenalty.sum(m.scores!, m.count, shift: Self.penaltyShift, gradientScale: gradientScale, into: dScores)
     }
 }
 

@@ -428,16 +428,7 @@ public final class PruningSchedule: TrainingHook, @unchecked Sendable {
         }
     }
 
-    static func sumOfSquares(_ p: UnsafePointer<Float>, _ n: Int) -> Double {
-        var total = 0.0, i = 0
-        while i < n {
-            let end = min(n, i + 8192)
-            var s: Float = 0
-            for j in i..<end { s += p[j] * p[j] }
-            total += Double(s); i = end
-        }
-        return total
-    }
+    static func sumOfSquares(_ p: UnsafePointer<Float>, _ n: Int) -> Double { Reduce.sumOfSquares(p, n) }
 
     static func scale(_ p: UnsafeMutablePointer<Float>, _ n: Int, by s: Float) {
         for j in 0..<n { p[j] *= s }
