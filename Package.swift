@@ -52,6 +52,7 @@ let package = Package(
             name: "PruningPlugin",
             dependencies: ["BermoRuntime"],
             path: "Plugins/Pruning",
+            exclude: ["README.md"],
             swiftSettings: runtimeSettings
         ),
         .executableTarget(

@@ -104,20 +104,91 @@ public final class SparseLinear: LinearKernel, @unchecked Sendable {
             defer { xT.deallocate(); yT.deallocate() }
             for tile in tileRange {
                 let t0 = tile * T, nt = min(T, rows - t0)
-                if nt < T { xT.update(repeating: 0, count: inDim * T) }
-                for t in 0..<nt {
-                    let x = inp + (t0 + t) * inDim
-                    for j in 0..<inDim { xT[j * T + t] = x[j] }
-                }
+                Self.transposeIn(inp + t0 * inDim, rows: nt, inDim: inDim, into: xT)
                 for (b, block) in self.blocks.enumerated() where block.sparse {
                     Self.multiply(rowPointers: self.rowPointers[b]!, columns: self.columnOffsets[b]!, values: self.values[b]!,
                                   rows: block.rowCount, xT: UnsafeRawPointer(xT), yT: yT)
-                    let base = out + t0 * outDim + block.rowStart
-                    for t in 0..<nt {
-                        let y = base + t * outDim
-                        for o in 0..<block.rowCount { y[o] += yT[o * T + t] }
-                    }
+                    Self.addTransposedOut(yT, rows: block.rowCount, tokens: nt, into: out + t0 * outDim + block.rowStart, ldo: outDim)
                 }
+            }
+        }
+    }
+
+    @inline(__always) static func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    /// Transposes 8 vectors in registers. Three rounds of "unzip" (even and odd lanes of a pair) on
+    /// pairs 4, 2 and 1 apart; rows must come in bit-reversed order (0,4,2,6,1,5,3,7) and the columns
+    /// come out in that order, lanes in natural order.
+    @inline(__always)
+    static func transpose8(_ v: inout (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>,
+                                       SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)) {
+        @inline(__always) func unzip(_ a: inout SIMD8<Float>, _ b: inout SIMD8<Float>) {
+            let c = SIMD16(lowHalf: a, highHalf: b)
+            a = c.evenHalf; b = c.oddHalf
+        }
+        unzip(&v.0, &v.4); unzip(&v.1, &v.5); unzip(&v.2, &v.6); unzip(&v.3, &v.7)
+        unzip(&v.0, &v.2); unzip(&v.1, &v.3); unzip(&v.4, &v.6); unzip(&v.5, &v.7)
+        unzip(&v.0, &v.1); unzip(&v.2, &v.3); unzip(&v.4, &v.5); unzip(&v.6, &v.7)
+    }
+
+    static let bitReversed = [0, 4, 2, 6, 1, 5, 3, 7]
+
+    /// `xᵀ[j, t] = x[t, j]` for a tile of `rows` ≤ 32 tokens, zero beyond them; 8×8 blocks in registers
+    /// when `inDim` is a multiple of 8.
+    static func transposeIn(_ x: UnsafePointer<Float>, rows: Int, inDim: Int, into xT: UnsafeMutablePointer<Float>) {
+        let T = tile
+        guard inDim % 8 == 0 else {
+            xT.update(repeating: 0, count: inDim * T)
+            for t in 0..<rows { for j in 0..<inDim { xT[j * T + t] = x[t * inDim + j] } }
+            return
+        }
+        let zero = SIMD8<Float>()
+        let out = UnsafeMutableRawPointer(xT)
+        for tb in stride(from: 0, to: T, by: 8) {
+            let valid = min(max(rows - tb, 0), 8)
+            for jb in stride(from: 0, to: inDim, by: 8) {
+                if valid == 0 {
+                    for k in 0..<8 { out.storeBytes(of: zero, toByteOffset: ((jb + k) * T + tb) * 4, as: SIMD8<Float>.self) }
+                    continue
+                }
+                @inline(__always) func row(_ r: Int) -> SIMD8<Float> { r < valid ? load8(x + (tb + r) * inDim + jb) : zero }
+                var v = (row(0), row(4), row(2), row(6), row(1), row(5), row(3), row(7))
+                transpose8(&v)
+                let base = (jb * T + tb) * 4, stride = T * 4
+                out.storeBytes(of: v.0, toByteOffset: base, as: SIMD8<Float>.self)
+                out.storeBytes(of: v.1, toByteOffset: base + 4 * stride, as: SIMD8<Float>.self)
+                out.storeBytes(of: v.2, toByteOffset: base + 2 * stride, as: SIMD8<Float>.self)
+                out.storeBytes(of: v.3, toByteOffset: base + 6 * stride, as: SIMD8<Float>.self)
+                out.storeBytes(of: v.4, toByteOffset: base + 1 * stride, as: SIMD8<Float>.self)
+                out.storeBytes(of: v.5, toByteOffset: base + 5 * stride, as: SIMD8<Float>.self)
+                out.storeBytes(of: v.6, toByteOffset: base + 3 * stride, as: SIMD8<Float>.self)
+                out.storeBytes(of: v.7, toByteOffset: base + 7 * stride, as: SIMD8<Float>.self)
+            }
+        }
+    }
+
+    /// `y[t, o] += yᵀ[o, t]` for `tokens` ≤ 32 tokens and `rows` outputs (`y` rows `ldo` apart).
+    static func addTransposedOut(_ yT: UnsafePointer<Float>, rows: Int, tokens: Int, into y: UnsafeMutablePointer<Float>, ldo: Int) {
+        let T = tile
+        guard rows % 8 == 0 else {
+            for t in 0..<tokens { for o in 0..<rows { y[t * ldo + o] += yT[o * T + t] } }
+            return
+        }
+        for tb in stride(from: 0, to: tokens, by: 8) {
+            let valid = min(tokens - tb, 8)
+            for ob in stride(from: 0, to: rows, by: 8) {
+                @inline(__always) func col(_ o: Int) -> SIMD8<Float> { load8(yT + (ob + o) * T + tb) }
+                var v = (col(0), col(4), col(2), col(6), col(1), col(5), col(3), col(7))
+                transpose8(&v)
+                @inline(__always) func add(_ t: Int, _ x: SIMD8<Float>) {
+                    guard t < valid else { return }
+                    let p = UnsafeMutableRawPointer(y + (tb + t) * ldo + ob)
+                    p.storeBytes(of: p.loadUnaligned(as: SIMD8<Float>.self) + x, as: SIMD8<Float>.self)
+                }
+                // Position p holds token bitrev(p).
+                add(0, v.0); add(4, v.1); add(2, v.2); add(6, v.3); add(1, v.4); add(5, v.5); add(3, v.6); add(7, v.7)
             }
         }
     }
@@ -153,7 +224,7 @@ public final class SparseLinear: LinearKernel, @unchecked Sendable {
 public enum SparseInference {
     /// Blocks at or below this density use the sparse kernel (measured on MiniLM-L6, 2 cores: see the
     /// pruning plugin's notes; at higher densities sgemm on the zeros is faster).
-    public static let defaultMaxDensity = 0.25
+    public static let defaultMaxDensity = 0.3
 
     /// Kernels for every encoder projection of `model` (reading its effective weights when a pruning
     /// schedule installed them), keyed for `BertModel.setInferenceKernels`. Projections none of whose

@@ -81,4 +81,21 @@ struct ScheduleTests {
         }
         #expect(short.message.contains("total_steps 10"))
     }
+
+    @Test("a spec decodes with defaults and builds the schedule; unknown methods are named in the error")
+    func spec() throws {
+        let json = #"{"method": "sigmoied_threshold", "final_threshold": 0.1, "final_lambda": 400, "mask_scores_learning_rate": 0.05}"#
+        let spec = try JSONDecoder().decode(PruningSpec.self, from: Data(json.utf8))
+        #expect(spec.initialWarmup == 1 && spec.finalWarmup == 2 && spec.initialThreshold == nil && !spec.globalTopK)
+        #expect(PruningSpec.fieldNames.contains("global_topk_frequency_compute"))
+        let model = try BertModel(config: .tiny, numLabels: 2, seed: 1)
+        var ft = FineTuneConfig(); ft.maxSteps = 100; ft.warmupSteps = 10
+        let s = try spec.makeSchedule(model: model, fineTune: ft, trainCount: 10)
+        #expect(s.method.name == "soft_movement" && s.schedule.initialThreshold == 0 && s.schedule.finalLambda == 400)
+        #expect(s.scoreLearningRate == 0.05)
+        let l0 = try PruningMethods.named("l0")
+        #expect(l0.initialScore == 2.197)
+        let e = try #require(throws: PruningError.self) { try PruningMethods.named("random") }
+        #expect(e.field == "method" && e.message.contains("magnitude, movement, soft_movement, l0"))
+    }
 }

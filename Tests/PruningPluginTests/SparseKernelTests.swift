@@ -50,6 +50,21 @@ struct SparseKernelTests {
         }
     }
 
+    @Test("dimensions that are not multiples of 8 take the scalar transposes and still match")
+    func oddDimensions() {
+        Compute.configure(threads: 1)
+        var rng = SeededRandom(seed: 77)
+        let inDim = 13, outDim = 12, rows = 37
+        let w = (0..<(outDim * inDim)).map { _ in rng.nextUniform() < 0.2 ? rng.nextNormal() : 0 }
+        let x = (0..<(rows * inDim)).map { _ in rng.nextNormal() }
+        let k = w.withUnsafeBufferPointer { SparseLinear(weight: $0.baseAddress!, outDim: outDim, inDim: inDim, maxDensity: 0.5) }
+        #expect(k.hasSparseBlock)
+        var y = [Float](repeating: .nan, count: rows * outDim)
+        x.withUnsafeBufferPointer { k.forward(out: y.ptr, inp: $0.baseAddress!, bias: nil, rows: rows) }
+        let ref = Self.reference(x, w, nil, rows: rows, inDim: inDim, outDim: outDim)
+        for i in ref.indices { #expect(abs(Double(y[i]) - ref[i]) < 1e-4) }
+    }
+
     @Test("a pruned model encodes the same with sparse kernels as with sgemm on its zeros; training ignores them")
     func modelForward() throws {
         Compute.configure(threads: 2)

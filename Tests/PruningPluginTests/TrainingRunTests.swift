@@ -59,6 +59,13 @@ struct TrainingRunTests {
         #expect(r.matrices.allSatisfy { $0.remaining >= SoftMovementPruning.minimumKept($0.total) })
         #expect(result.logHistory.last!.extra!["lambda"] == 50)
         #expect(result.logHistory.allSatisfy { $0.extra!["regularization"]!.isFinite })
+        // The target is the final τ: every matrix keeps exactly sigmoid(S) > 0.1, or its floor.
+        for (m, counted) in zip(s.matrices, r.matrices) {
+            let above = (0..<m.count).filter { 1 / (1 + exp(-Double(s.scores!.base[m.start + $0]))) > 0.1 }.count
+            #expect(counted.remaining == max(above, SoftMovementPruning.minimumKept(m.count)))
+        }
+        // The penalty fell as the scores went down.
+        #expect(result.logHistory.last!.extra!["regularization"]! < result.logHistory.first!.extra!["regularization"]!)
     }
 
     @Test("L0: the expected-L0 penalty closes gates; evaluation uses the deterministic mask")
@@ -67,6 +74,10 @@ struct TrainingRunTests {
         Self.checkLog(result)
         let r = s.report()
         #expect(r.remainingFraction < 0.3, "remaining \(r.remainingFraction)")
+        // Remaining = gates whose deterministic value is above 0: sigmoid(S)·1.2 − 0.1 > 0.
+        let open = (0..<s.maskedCount).filter { 1 / (1 + exp(-Double(s.scores!.base[$0]))) * 1.2 - 0.1 > 0 }.count
+        #expect(r.remainingMatrixWeights == open)
+        #expect(result.logHistory.allSatisfy { $0.extra!["lambda"] == 20 })
         // Two evaluations give the same predictions: no noise at evaluation.
         let dev = Tiny.examples(16, seed: 4)
         #expect(t.predict(dev).logits == t.predict(dev).logits)
