@@ -371,10 +371,13 @@ public final class PruningSchedule: TrainingHook, @unchecked Sendable {
         case .evaluation: step = -1
         }
         if options.globalTopK, let key = method.topKKey, v < 1 {
-            globalMasks(key: key, fraction: v, recompute: mode == .evaluation || globalCutKey == nil
-                        || step % options.globalTopKInterval == 0)
+            // Training reuses its cut between recomputations; evaluation always cuts afresh and leaves
+            // the training cut alone.
+            let evaluation = mode == .evaluation
+            globalMasks(key: key, fraction: v, recompute: evaluation || globalCutKey == nil
+                        || step % options.globalTopKInterval == 0, store: !evaluation)
         } else {
-            if options.globalTopK { globalCutKey = nil }
+            if options.globalTopK, mode != .evaluation { globalCutKey = nil }
             forEachMatrix { i, keys, scratch in
                 let ctx = MaskContext(threshold: v, mode: mode, seed: self.options.seed, keys: keys, scratch: scratch)
                 self.method.fillMask(self.view(i), ctx)
@@ -393,7 +396,7 @@ public final class PruningSchedule: TrainingHook, @unchecked Sendable {
 
     /// Global top-k over all matrices (ties by matrix order, then index), then emmental's per-matrix
     /// floor of `int(0.005·n) + 1` kept entries.
-    private func globalMasks(key: TopKKey, fraction: Double, recompute: Bool) {
+    private func globalMasks(key: TopKKey, fraction: Double, recompute: Bool, store: Bool) {
         if globalKeys == nil { globalKeys = .allocate(capacity: maskedCount) }
         let keys = globalKeys!
         forEachMatrix { i, _, _ in TopKMasking.writeKeys(self.view(i), key: key, into: keys + self.matrices[i].start) }
@@ -401,14 +404,15 @@ public final class PruningSchedule: TrainingHook, @unchecked Sendable {
             let k = TopKSelection.keptCount(fraction: fraction, count: maskedCount)
             let parts = matrices.map { UnsafeBufferPointer(start: keys + $0.start, count: $0.count) }
             if k <= 0 {
-                masks.zero(); globalCutKey = UInt32.max
+                masks.zero()
+                if store { globalCutKey = UInt32.max }
             } else {
                 let cut = TopKSelection.cut(parts, keep: k, scratch: workers[0].scratch)
                 var seen = 0
                 for (i, m) in matrices.enumerated() {
                     seen = TopKSelection.apply(cut, mask: masks.base + m.start, keys: parts[i], tiesSeen: seen)
                 }
-                globalCutKey = cut.key
+                if store { globalCutKey = cut.key }
             }
         } else {
             let t = globalCutKey!

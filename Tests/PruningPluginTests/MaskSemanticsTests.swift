@@ -140,6 +140,19 @@ struct MaskSemanticsTests {
         let p = try PruningSchedule(method: MagnitudePruning(), model: model,
                                     schedule: CubicSchedule(initialThreshold: 0.3, finalThreshold: 0.3, warmupSteps: 0, totalSteps: 10))
         #expect(p.report().matrices.allSatisfy { $0.remaining == Int(0.3 * Double($0.total)) })
+        // Training reuses its cut between recomputations (every 25 steps); evaluation (here at the final
+        // threshold) cuts afresh without disturbing it.
+        var t = o; t.evaluationThreshold = .final
+        let cubic = try PruningSchedule(method: MagnitudePruning(), model: model,
+                                        schedule: CubicSchedule(finalThreshold: 0.1, warmupSteps: 1, totalSteps: 10), options: t)
+        cubic.prepareStep(3, total: 10, model: model)
+        let atStep3 = cubic.masks.array
+        let k3 = Int(cubic.threshold * 1024), kept3 = Int(atStep3.reduce(0, +))
+        #expect(kept3 >= k3 && kept3 <= k3 + 6)  // plus the floor of layer-0 matrices the cut missed
+        cubic.prepareEvaluation(model: model)
+        #expect(cubic.report().remainingMatrixWeights == Int(0.1 * 1024) + 6)
+        cubic.prepareStep(4, total: 10, model: model)
+        #expect(cubic.masks.array == atStep3)
         #expect(throws: PruningError.self) {
             try PruningSchedule(method: SoftMovementPruning(), model: model,
                                 schedule: CubicSchedule(initialThreshold: 0, finalThreshold: 0, warmupSteps: 0, totalSteps: 10), options: o)
