@@ -20,8 +20,8 @@ public struct PruningOptions: Codable, Sendable, Equatable {
     /// Steps between recomputations of the global cut (emmental `--global_topk_frequency_compute`, 25);
     /// in between, entries at or above the last cut are kept.
     public var globalTopKInterval = 25
-    /// Seed of L0's noise.
-    public var seed: UInt64 = 42
+    /// Seed of L0's noise; nil = the fine-tuning seed (42 when built without one).
+    public var seed: UInt64? = nil
     /// Which threshold evaluation uses: the current step's (default; the logged sparsity is then the one
     /// evaluated) or the final one (what emmental's `evaluate` passes during training).
     public var evaluationThreshold: EvaluationThreshold = .current
@@ -165,7 +165,7 @@ public final class PruningSchedule: TrainingHook, @unchecked Sendable {
         o.learningRateWarmupSteps = warmup
         o.maxGradNorm = fineTune.maxGradNorm > 0 ? fineTune.maxGradNorm : nil
         o.trainableGroups = ParameterLayout.Group.allCases.filter { fineTune.learningRates(variant: model.variant)[$0] != nil }
-        o.seed = options.seed == PruningOptions().seed ? fineTune.seed : options.seed
+        o.seed = options.seed ?? fineTune.seed
         try self.init(method: method, model: model, schedule: s, options: o)
     }
 
@@ -379,7 +379,7 @@ public final class PruningSchedule: TrainingHook, @unchecked Sendable {
         } else {
             if options.globalTopK, mode != .evaluation { globalCutKey = nil }
             forEachMatrix { i, keys, scratch in
-                let ctx = MaskContext(threshold: v, mode: mode, seed: self.options.seed, keys: keys, scratch: scratch)
+                let ctx = MaskContext(threshold: v, mode: mode, seed: self.options.seed ?? 42, keys: keys, scratch: scratch)
                 self.method.fillMask(self.view(i), ctx)
             }
         }
