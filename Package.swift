@@ -80,6 +80,15 @@ let package = Package(
             path: "Plugins/GLUE",
             swiftSettings: runtimeSettings
         ),
+        // Pruning schedules (magnitude, movement, soft movement, L0) as a `TrainingHook`, export of pruned
+        // models and sparse inference kernels.
+        .target(
+            name: "PruningPlugin",
+            dependencies: ["BermoRuntime", "BermoHarness"],
+            path: "Plugins/Pruning",
+            exclude: ["README.md"],
+            swiftSettings: runtimeSettings
+        ),
         .executableTarget(
             name: "bermo",
             dependencies: [
@@ -87,6 +96,7 @@ let package = Package(
                 "SentEvalPlugin",
                 "BermoHarness",
                 "GLUEPlugin",
+                "PruningPlugin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/bermo",
@@ -107,6 +117,11 @@ let package = Package(
             name: "GLUEPluginTests",
             dependencies: ["GLUEPlugin", "BermoRuntime", "BermoTestSupport"],
             path: "Tests/GLUEPluginTests"
+        ),
+        .testTarget(
+            name: "PruningPluginTests",
+            dependencies: ["PruningPlugin", "BermoRuntime", "BermoTestSupport"],
+            path: "Tests/PruningPluginTests"
         ),
         // Runs the built `bermo` executable end to end.
         .testTarget(

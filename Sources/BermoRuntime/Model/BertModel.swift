@@ -11,6 +11,9 @@ public final class BertModel: @unchecked Sendable {
     public let mixLayers: [Int]
     /// Masked copies of the prunable matrices, when a pruning schedule has installed them (see `WeightMasks`).
     public internal(set) var effectiveWeights: ParameterBuffer?
+    /// Custom kernels (e.g. sparse) for encoder projections in inference-mode passes, keyed by the
+    /// weight's offset (see `InferenceKernels`); empty = every projection is a dense sgemm.
+    public internal(set) var inferenceKernels: [Int: any LinearKernel] = [:]
     /// What loading noticed but did not fail on (ignored tensors, freshly initialised ones).
     public private(set) var notes: [String] = []
 

@@ -29,16 +29,16 @@ extension BertModel {
             let a = acts.layers[l]
             let x = acts.hiddenState(l)
             // Self-attention: fused QKV projection, per-head softmax(QKᵀ/√d)·V.
-            Linear.forward(out: acts[a.qkv], inp: x, weight: encoderWeight(w.qkvWeight), bias: p(w.qkvBias),
-                           rows: N, inDim: H, outDim: 3 * H)
+            project(w.qkvWeight, out: acts[a.qkv], inp: x, bias: p(w.qkvBias), rows: N, inDim: H, outDim: 3 * H,
+                    training: training)
             if training { Dropout.fillMask(acts[a.attnDropMask], count: acts.attentionSize, p: pAttn, rng: &rng) }
             Attention.forward(ctx: acts[a.ctx], probs: acts[a.probs], qkv: acts[a.qkv], batch: batch,
                               shape: attentionShape,
                               dropoutMask: training ? UnsafePointer(acts[a.attnDropMask]) : nil,
                               droppedProbs: training ? acts[a.droppedProbs] : nil)
             // BertSelfOutput: LayerNorm(dropout(dense(ctx)) + x)
-            Linear.forward(out: acts[a.r1], inp: acts[a.ctx], weight: encoderWeight(w.attnOutWeight), bias: p(w.attnOutBias),
-                           rows: N, inDim: H, outDim: H)
+            project(w.attnOutWeight, out: acts[a.r1], inp: acts[a.ctx], bias: p(w.attnOutBias), rows: N, inDim: H, outDim: H,
+                    training: training)
             if training {
                 Dropout.fillMask(acts[a.attnOutDropMask], count: N * H, p: pHidden, rng: &rng)
                 Dropout.apply(acts[a.r1], mask: acts[a.attnOutDropMask], count: N * H)
@@ -47,11 +47,11 @@ extension BertModel {
             LayerNorm.forward(out: acts[a.y1], mean: acts[a.ln1Mean], rstd: acts[a.ln1Rstd], inp: acts[a.r1],
                               gamma: p(w.ln1Gamma), beta: p(w.ln1Beta), rows: N, dim: H, eps: eps)
             // BertIntermediate + BertOutput: LayerNorm(dropout(dense(gelu(dense(y1)))) + y1)
-            Linear.forward(out: acts[a.fc], inp: acts[a.y1], weight: encoderWeight(w.interWeight), bias: p(w.interBias),
-                           rows: N, inDim: H, outDim: I)
+            project(w.interWeight, out: acts[a.fc], inp: acts[a.y1], bias: p(w.interBias), rows: N, inDim: H, outDim: I,
+                    training: training)
             GELU.forward(acts[a.act], acts[a.fc], count: N * I)
-            Linear.forward(out: acts[a.r2], inp: acts[a.act], weight: encoderWeight(w.outWeight), bias: p(w.outBias),
-                           rows: N, inDim: I, outDim: H)
+            project(w.outWeight, out: acts[a.r2], inp: acts[a.act], bias: p(w.outBias), rows: N, inDim: I, outDim: H,
+                    training: training)
             if training {
                 Dropout.fillMask(acts[a.ffnDropMask], count: N * H, p: pHidden, rng: &rng)
                 Dropout.apply(acts[a.r2], mask: acts[a.ffnDropMask], count: N * H)
