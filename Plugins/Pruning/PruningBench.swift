@@ -94,7 +94,9 @@ public enum PruningBench {
 
     /// Training-step time of `tuner` with each pruning method attached against none (median of `reps`
     /// steps after one warm-up step, on the same batch). `makeSchedule` builds a method's schedule for
-    /// the tuner's model; the tuner's hook is restored afterwards.
+    /// the tuner's model; the tuner's hook is restored afterwards. `trainStep` does not advance the
+    /// tuner's step, so every timed step is the schedule's step `tuner.step`: build schedules whose
+    /// threshold there is the one to measure (e.g. initial = final = the target).
     public static func stepOverhead(tuner: FineTuner, batch: PackedBatch, targets: Targets,
                                     methods: [any PruningMethod], reps: Int = 5,
                                     makeSchedule: (any PruningMethod) throws -> PruningSchedule) throws -> [StepResult] {

@@ -311,29 +311,43 @@ public final class PruningSchedule: TrainingHook, @unchecked Sendable {
 
     // MARK: Resumable state
 
-    /// Writes the scores and their optimizer moments (`pruning.safetensors`) beside a trainer checkpoint.
+    /// Writes what a resumed run needs besides the trainer checkpoint (`pruning.safetensors` in
+    /// `directory`): the scores and their AdamW moments and step, and the global top-k cut. Call it from
+    /// `FineTuner.train`'s `checkpoint` closure after `TrainerCheckpoint.save`.
     public func saveState(to directory: URL) throws {
-        guard let scores, let optimizer else { return }
         let n = maskedCount
-        try SafetensorsWriter.write([("scores", [n], UnsafeBufferPointer(start: scores.base, count: n)),
-                                     ("adam.m", [n], UnsafeBufferPointer(start: optimizer.m.base, count: n)),
-                                     ("adam.v", [n], UnsafeBufferPointer(start: optimizer.v.base, count: n))],
-                                    metadata: ["method": method.name, "adam_step": String(optimizer.step)],
-                                    to: directory.appendingPathComponent("pruning.safetensors"))
+        var tensors: [(name: String, shape: [Int], values: UnsafeBufferPointer<Float>)] = []
+        var metadata = ["method": method.name]
+        if let scores, let optimizer {
+            tensors = [("scores", [n], UnsafeBufferPointer(start: scores.base, count: n)),
+                       ("adam.m", [n], UnsafeBufferPointer(start: optimizer.m.base, count: n)),
+                       ("adam.v", [n], UnsafeBufferPointer(start: optimizer.v.base, count: n))]
+            metadata["adam_step"] = String(optimizer.step)
+        }
+        if let cut = globalCutKey { metadata["global_cut"] = String(cut) }
+        try SafetensorsWriter.write(tensors, metadata: metadata, to: directory.appendingPathComponent("pruning.safetensors"))
     }
 
-    /// Restores what `saveState` wrote (same model shape and method).
+    /// Restores what `saveState` wrote (same model shape and method), after `TrainerCheckpoint.resume`.
     public func restoreState(from directory: URL) throws {
-        guard let scores, let optimizer else { return }
         let url = directory.appendingPathComponent("pruning.safetensors")
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw PruningError(field: "method", "\(url.path) is missing: this checkpoint was written without the pruning state; start over in a new output directory")
+        }
         let file = try SafetensorsFile(contentsOf: url)
-        guard file.metadata["method"] == method.name, let step = file.metadata["adam_step"].flatMap(Int.init) else {
+        guard file.metadata["method"] == method.name else {
             throw PruningError(field: "method", "\(url.path) holds the state of '\(file.metadata["method"] ?? "?")', not '\(method.name)'; resume with the same method or start over in a new output directory")
         }
-        try file.copyFloats("scores", into: scores.base, count: maskedCount)
-        try file.copyFloats("adam.m", into: optimizer.m.base, count: maskedCount)
-        try file.copyFloats("adam.v", into: optimizer.v.base, count: maskedCount)
-        optimizer.step = step
+        if let scores, let optimizer {
+            guard let step = file.metadata["adam_step"].flatMap(Int.init) else {
+                throw PruningError(field: "method", "\(url.path) has no adam_step; it was not written by saveState — start over in a new output directory")
+            }
+            try file.copyFloats("scores", into: scores.base, count: maskedCount)
+            try file.copyFloats("adam.m", into: optimizer.m.base, count: maskedCount)
+            try file.copyFloats("adam.v", into: optimizer.v.base, count: maskedCount)
+            optimizer.step = step
+        }
+        globalCutKey = file.metadata["global_cut"].flatMap(UInt32.init)
         maskState = .none
         refreshMasks(.evaluation, threshold: evaluationThreshold)
     }

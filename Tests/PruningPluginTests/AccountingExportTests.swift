@@ -86,6 +86,57 @@ struct AccountingExportTests {
         #expect(abs(SparsityReport.measure(model).remainingFraction - s.report().remainingFraction) < 1e-12)
     }
 
+    struct Interrupted: Error {}
+
+    @Test("a fine-pruning run killed after a checkpoint resumes to the weights and scores of an uninterrupted run",
+          arguments: ["movement", "magnitude-global", "l0"])
+    func resumeRun(_ variant: String) throws {
+        Compute.configure(threads: 2)
+        let tmp = try TemporaryDirectory(); defer { tmp.cleanup() }
+        let source = tmp.url.appendingPathComponent("source"), ckpt = tmp.url.appendingPathComponent("ckpt")
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        try Tiny.config(directory: source)
+        let train = Tiny.examples(48, seed: 3), dev = Tiny.examples(8, seed: 4)
+        func make() throws -> (FineTuner, PruningSchedule) {
+            let model = try BertModel(config: .tiny, numLabels: 2, seed: 6)
+            var config = try Tiny.tuner(model).config
+            config.maxSteps = 24; config.warmupSteps = 2; config.evalSteps = 10; config.learningRate = 5e-3
+            let tuner = try FineTuner(model: model, tokenizer: try Tiny.tokenizer(), config: config, kind: .classification(labels: ["0", "1"]))
+            var o = PruningOptions(); o.globalTopK = variant == "magnitude-global"; o.globalTopKInterval = 7
+            let method: any PruningMethod = switch variant {
+            case "movement": MovementPruning()
+            case "l0": L0Pruning()
+            default: MagnitudePruning()
+            }
+            let s = try PruningSchedule(method: method, model: model, fineTune: config, trainCount: train.count,
+                                        finalThreshold: variant == "l0" ? 1 : 0.2, finalLambda: variant == "l0" ? 5 : 0, options: o)
+            tuner.hook = s
+            return (tuner, s)
+        }
+        let (full, fullSchedule) = try make()
+        let result = try full.train(train, dev: dev)
+        let (killed, killedSchedule) = try make()
+        #expect(throws: Interrupted.self) {
+            _ = try killed.train(train, dev: dev, checkpoint: {
+                try TrainerCheckpoint.save($0, sourceDirectory: source, to: ckpt)
+                try killedSchedule.saveState(to: ckpt)
+                throw Interrupted()
+            })
+        }
+        let (resumed, resumedSchedule) = try make()
+        try TrainerCheckpoint.resume(resumed, from: ckpt)
+        try resumedSchedule.restoreState(from: ckpt)
+        let second = try resumed.train(train, dev: dev)
+        #expect(second.logHistory.map(\.step) == result.logHistory.map(\.step))
+        func close(_ a: [Float], _ b: [Float]) -> Bool {
+            zip(a, b).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($0)) }
+        }
+        #expect(close(full.model.parameters.array, resumed.model.parameters.array))
+        if let a = fullSchedule.scores, let b = resumedSchedule.scores { #expect(close(a.array, b.array)) }
+        #expect(fullSchedule.report() == resumedSchedule.report())
+        #expect(result.logHistory.last?.extra == second.logHistory.last?.extra)
+    }
+
     @Test("scores and their moments survive saveState / restoreState")
     func resumeState() throws {
         let tmp = try TemporaryDirectory(); defer { tmp.cleanup() }
