@@ -84,7 +84,7 @@ let package = Package(
         // models and sparse inference kernels.
         .target(
             name: "PruningPlugin",
-            dependencies: ["BermoRuntime", "BermoHarness"],
+            dependencies: ["BermoRuntime", "BermoHarness", "GLUEPlugin"],
             path: "Plugins/Pruning",
             exclude: ["README.md"],
             swiftSettings: runtimeSettings

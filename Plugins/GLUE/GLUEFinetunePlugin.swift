@@ -23,7 +23,12 @@ public struct GLUEFinetunePlugin: TaskPlugin {
     public var summary: String { "GLUE fine-tuning (all nine tasks), official metrics, dev curves and convergence" }
 
     public func prepare(_ p: TaskParameters, context: PrepareContext) throws -> any PreparedTask {
-        try p.rejectUnknown(allowed: ["glue_task", "dev_split", "convergence_target"]
+        try Self.decode(p, context: context)
+    }
+
+    /// Decodes a GLUE task's parameters; `extraKeys` are read by a derived plugin (e.g. `glue.prune`).
+    public static func decode(_ p: TaskParameters, context: PrepareContext, extraKeys: [String] = []) throws -> GLUEJob {
+        try p.rejectUnknown(allowed: ["glue_task", "dev_split", "convergence_target"] + extraKeys
                             + GLUEHyperparameters.knownKeys.filter { $0 != "seed" })
         let name = try p.string("glue_task", default: p.taskID)
         guard let id = GLUETaskID(named: name) else {
@@ -69,21 +74,23 @@ public struct GLUEFinetunePlugin: TaskPlugin {
         let files = ([task.trainFile] + task.evalFiles.map(\.fileName)).map { directory.file(task, $0) }
             .filter { FileManager.default.fileExists(atPath: $0.path) }
             .map { DataFile($0, fetchHint: "bermo data fetch glue --tasks \(id.rawValue)") }
-        return Prepared(task: task, hyperparameters: h, devSplit: devSplit, target: target,
-                        dataDirectory: context.dataDirectory, files: files)
+        return GLUEJob(task: task, hyperparameters: h, devSplit: devSplit, target: target,
+                       dataDirectory: context.dataDirectory, files: files)
     }
+}
 
-    struct Prepared: PreparedTask {
-        let task: GLUETask
-        let hyperparameters: GLUEHyperparameters
-        let devSplit: GLUEDevSplit?
-        let target: Double?
-        let dataDirectory: URL
+/// One decoded GLUE task, ready to run for any (variant, seed).
+public struct GLUEJob: PreparedTask {
+        public let task: GLUETask
+        public let hyperparameters: GLUEHyperparameters
+        public let devSplit: GLUEDevSplit?
+        public let target: Double?
+        public let dataDirectory: URL
         let files: [DataFile]
 
-        var dataFiles: [DataFile] { files }
+        public var dataFiles: [DataFile] { files }
 
-        var configuration: JSONValue {
+        public var configuration: JSONValue {
             var c: [String: JSONValue] = ["glue_task": .string(task.id.rawValue)]
             if let h = try? JSONValue.encodingGLUE(hyperparameters), case .object(let o) = h { c.merge(o) { a, _ in a } }
             c["seed"] = nil
@@ -94,7 +101,7 @@ public struct GLUEFinetunePlugin: TaskPlugin {
 
         /// Names of the reported metrics: GLUE's metrics of each eval set (prefixed by the set's name when a
         /// task has several, as MNLI), the task score, and the convergence figures.
-        var metrics: [MetricDeclaration] {
+        public var metrics: [MetricDeclaration] {
             let sets = task.evalFiles.map(\.name)
             var names: [String] = []
             for s in sets { for m in task.metrics { names.append(sets.count > 1 ? "\(s)_\(m.rawValue)" : m.rawValue) } }
@@ -104,25 +111,38 @@ public struct GLUEFinetunePlugin: TaskPlugin {
             return out
         }
 
-        func run(_ job: JobContext) throws -> JobOutcome {
+        public func run(_ job: JobContext) throws -> JobOutcome { try run(job, freeze: [], hook: nil) }
+
+        /// The training-set size and hyper-parameters a job would use (`--limit` applied), without running it.
+        public func effectiveHyperparameters(limit: Int?) -> GLUEHyperparameters {
             var h = hyperparameters
-            h.seed = job.seed64
-            if let limit = job.limit {
+            if let limit {
                 h.maxTrainSamples = min(h.maxTrainSamples ?? limit, limit)
                 h.maxEvalSamples = min(h.maxEvalSamples ?? limit, limit)
             }
+            return h
+        }
+
+        /// Runs the job; `freeze` and `hook` let a derived plugin change how it trains, and `decorate` add
+        /// its own metrics and series from the result.
+        public func run(_ job: JobContext, freeze: [ParameterLayout.Group],
+                        hook: ((BertModel, FineTuneConfig, Int) throws -> TrainingHook)?,
+                        decorate: (GLUERunResult, inout [String: Double], inout [Series]) -> Void = { _, _, _ in }) throws -> JobOutcome {
+            var h = effectiveHyperparameters(limit: job.limit)
+            h.seed = job.seed64
             let availability = try GLUERunner.prepare(task, dataDirectory: dataDirectory, hyperparameters: h, devSplit: devSplit)
             guard case .ready(let dataset) = availability else {
                 return .skipped(availability.skip?.reason ?? "\(task.displayName): data not available")
             }
             let loaded = try job.loadModel(numLabels: task.kind.numLabels)
             let total = h.maxSteps ?? h.fineTuneConfig().totalSteps(trainCount: min(dataset.train.examples.count, h.maxTrainSamples ?? .max))
-            let result = try GLUERunner.run(dataset, model: loaded.model, tokenizer: loaded.tokenizer, hyperparameters: h) { event in
+            let result = try GLUERunner.run(dataset, model: loaded.model, tokenizer: loaded.tokenizer, hyperparameters: h,
+                                            freeze: freeze, hook: hook.map { make in { try make(loaded.model, $0, $1) } }) { event in
                 if case .step(let step, _, _) = event { job.progress(Double(step) / Double(max(total, 1)), "step \(step)/\(total)") }
                 if case .evaluation(let point) = event { job.log(String(format: "step %d: score %.4f", point.step, point.score)) }
             }
             let curve = result.scoreCurve
-            let series = [Series(name: "dev score", xLabel: "step", yLabel: "\(task.displayName) dev score",
+            var series = [Series(name: "dev score", xLabel: "step", yLabel: "\(task.displayName) dev score",
                                  points: curve.map { Series.Point(x: Double($0.step), y: $0.score) }, variant: job.variant.name)]
             let details = try JSONValue.encodingGLUE(result)
             if result.status == .diverged {
@@ -145,13 +165,13 @@ public struct GLUEFinetunePlugin: TaskPlugin {
                 metrics["steps_to_target"] = Double(Convergence.firstReaching(curve, target: target)?.step
                                                     ?? (result.plannedSteps + (h.evalSteps ?? result.plannedSteps)))
             }
+            decorate(result, &metrics, &series)
             var mix: MixSnapshot?
             if let last = result.curve.last, let w = last.mixWeights, let g = last.mixGamma {
                 mix = MixSnapshot(weights: w.map(Double.init), gamma: Double(g), layers: loaded.model.mixLayers)
             }
             return .completed(metrics, series: series, mix: mix, details: details)
         }
-    }
 }
 
 extension JSONValue {

@@ -17,6 +17,8 @@ public struct GLUECurvePoint: Codable, Sendable, Equatable {
     /// BERMo: softmax(w) of the layer mix and gamma.
     public var mixWeights: [Float]?
     public var mixGamma: Float?
+    /// Fields a training hook logged at this evaluation (pruning: `remaining_weights`, `threshold`, …).
+    public var extra: [String: Double]?
 }
 
 /// The outcome of one GLUE job (task × head × seed).
@@ -78,8 +80,13 @@ public enum GLUERunner {
     /// Trains `model` on `dataset.train` and evaluates on every eval set. The model's head must match the
     /// task (see `loadModel`). `hyperparameters.max_train_samples`/`max_eval_samples` are applied here too if
     /// the dataset was loaded without them.
+    /// - Parameters:
+    ///   - freeze: parameter groups not trained (pruning freezes the embeddings, as emmental does).
+    ///   - hook: built once the run length is known (e.g. a pruning schedule); takes part in every step.
     public static func run(_ dataset: GLUEDataset, model: BertModel, tokenizer: BertTokenizer,
                            hyperparameters h: GLUEHyperparameters,
+                           freeze: [ParameterLayout.Group] = [],
+                           hook: ((FineTuneConfig, _ trainCount: Int) throws -> TrainingHook)? = nil,
                            progress: (GLUEProgress) -> Void = { _ in }) throws -> GLUERunResult {
         try h.validate()
         let task = dataset.task
@@ -88,8 +95,10 @@ public enum GLUERunner {
         let evalSets = dataset.evalSets.map { s in
             FineTuner.EvalSet(name: s.name, examples: h.maxEvalSamples.map { Array(s.examples.prefix($0)) } ?? s.examples)
         }
-        let config = h.fineTuneConfig()
+        var config = h.fineTuneConfig()
+        config.freeze = freeze
         let tuner = try FineTuner(model: model, tokenizer: tokenizer, config: config, kind: task.kind)
+        tuner.hook = try hook?(config, train.count)
         tuner.metrics = { p, e in GLUEMetrics.compute(task, predictions: p, examples: e) }
         tuner.isCollapsed = { p, e in GLUEMetrics.isCollapsed(task, predictions: p, examples: e) }
 
@@ -127,8 +136,10 @@ public enum GLUERunner {
                 let p = point(step: entry.step, epoch: entry.epoch, loss: lossCount > 0 ? lossSum / Double(lossCount) : nil,
                               lr: entry.learningRate, metrics: metrics, mixWeights: entry.mixWeights, mixGamma: entry.mixGamma)
                 lossSum = 0; lossCount = 0
-                curve.append(p)
-                progress(.evaluation(p))
+                var withExtra = p
+                withExtra.extra = entry.extra
+                curve.append(withExtra)
+                progress(.evaluation(withExtra))
             case .diverged(let step, let reason):
                 progress(.diverged(step: step, reason: reason))
             }

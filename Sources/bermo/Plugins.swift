@@ -1,5 +1,6 @@
 import BermoHarness
 import GLUEPlugin
+import PruningPlugin
 import SentEvalPlugin
 
 /// The one place the CLI learns which task plugins exist. The harness knows none of them; each plugin
@@ -12,6 +13,7 @@ enum Plugins {
         registry.register("senteval.probe") { SentEvalProbePlugin() }
         registry.register("senteval.control") { ControlTaskPlugin() }
         registry.register("glue.finetune") { GLUEFinetunePlugin() }
+        registry.register("glue.prune") { GLUEPrunePlugin() }
         return registry
     }
 }

@@ -28,9 +28,8 @@ struct RunnerTests {
         let (model, tokenizer) = try TinyModel.make(GLUETaskID.mnli.task, head: .bermo, seed: 1, in: tmp)
         var h = Self.hyper(steps: 3); h.evalOnStart = true
         var heard = 0
-        let r = try GLUERunner.run(Self.dataset(.mnli, train: 12, eval: 6), model: model, tokenizer: tokenizer, hyperparameters: h) {
-            if case .evaluation = $0 { heard += 1 }
-        }
+        let r = try GLUERunner.run(Self.dataset(.mnli, train: 12, eval: 6), model: model, tokenizer: tokenizer, hyperparameters: h,
+                                   progress: { if case .evaluation = $0 { heard += 1 } })
         #expect(r.status == .completed && r.steps == 3 && r.plannedSteps == 3)
         #expect(r.curve.map(\.step) == [0, 1, 2, 3] && heard == 4)
         #expect(r.curve.map(\.examplesSeen) == [0, 4, 8, 12])
