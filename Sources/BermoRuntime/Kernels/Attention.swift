@@ -86,7 +86,7 @@ public enum Attention {
                     for i in 0..<(T * T) { dP[i] *= m[i] }
                 }
                 for row in 0..<T {
-                    Softmax.rowBackward(dx: dP + row * T, dy: dP + row * T, y: p + row * T, count: T, scale: scale)
+                    Softmax.rowBackwardInPlace(dP + row * T, y: p + row * T, count: T, scale: scale)
                 }
                 // dQ += dS · K ; dK += dSᵀ · Q
                 Gemm.single(m: T, n: d, k: T, a: dP, lda: T, b: k, ldb: 3 * H, transB: false,

@@ -10,11 +10,8 @@ public enum LayerNorm {
         Compute.parallelRanges(rows, grain: 32) { r in
             for row in r {
                 let x = inp + row * dim, y = out + row * dim
-                var s: Float = 0
-                for i in 0..<dim { s += x[i] }
-                let m = s / Float(dim)
-                var v: Float = 0
-                for i in 0..<dim { let d = x[i] - m; v += d * d }
+                let m = Reductions.sum(x, count: dim) / Float(dim)
+                let v = Reductions.centeredSquares(x, count: dim, center: m)
                 let rs = 1 / (v / Float(dim) + eps).squareRoot()
                 for i in 0..<dim { y[i] = (x[i] - m) * rs * gamma[i] + beta[i] }
                 mean[row] = m; rstd[row] = rs

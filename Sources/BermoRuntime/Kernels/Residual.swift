@@ -1,9 +1,10 @@
-/// `out = a + b`, elementwise (the residual connections). `out` may alias `a` or `b`.
+/// The residual connections, `a += b`, in place. Two pointers on purpose: an `out = a + b` loop with
+/// `out == a` fails the compiler's overlap check and runs unvectorised.
 public enum Residual {
-    public static func forward(_ out: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>,
-                               _ b: UnsafePointer<Float>, count: Int) {
+    /// a += b.
+    public static func addInPlace(_ a: UnsafeMutablePointer<Float>, _ b: UnsafePointer<Float>, count: Int) {
         Compute.parallelRanges(count, grain: 16384) { r in
-            for i in r { out[i] = a[i] + b[i] }
+            for i in r { a[i] += b[i] }
         }
     }
 }

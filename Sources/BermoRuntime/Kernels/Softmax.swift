@@ -2,20 +2,18 @@
 public enum Softmax {
     @inline(__always)
     public static func rowInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        var m = -Float.infinity
-        for i in 0..<count { m = Swift.max(m, x[i]) }
-        var s: Float = 0
-        for i in 0..<count { let e = fastExp(x[i] - m); x[i] = e; s += e }
-        let inv = 1 / s
+        let m = Reductions.max(x, count: count)
+        for i in 0..<count { x[i] = fastExp(x[i] - m) }   // no reduction here, so this loop vectorises
+        let inv = 1 / Reductions.sum(x, count: count)
         for i in 0..<count { x[i] *= inv }
     }
 
-    /// Gradient through y = softmax(x): dx = y ⊙ (dy − ⟨dy, y⟩); `dx` may alias `dy`.
+    /// Gradient through y = softmax(x), in place: d ← scale · y ⊙ (d − ⟨d, y⟩). In place with two
+    /// pointers, so the loop vectorises (see `Residual`).
     @inline(__always)
-    public static func rowBackward(dx: UnsafeMutablePointer<Float>, dy: UnsafePointer<Float>,
-                                   y: UnsafePointer<Float>, count: Int, scale: Float = 1) {
-        var dot: Float = 0
-        for i in 0..<count { dot += dy[i] * y[i] }
-        for i in 0..<count { dx[i] = scale * y[i] * (dy[i] - dot) }
+    public static func rowBackwardInPlace(_ d: UnsafeMutablePointer<Float>, y: UnsafePointer<Float>, count: Int, scale: Float = 1) {
+        let dot = Reductions.dot(d, y, count: count)
+        for i in 0..<count { d[i] = scale * y[i] * (d[i] - dot) }
     }
+
 }

@@ -72,9 +72,9 @@ extension BertModel {
             g.zero(g.dact, N * I)
             Linear.backward(dinp: g[g.dact], dweight: grads[w.outWeight], dbias: grads[w.outBias],
                             dout: g[g.dr2], inp: acts[a.act], weight: encoderWeight(w.outWeight), rows: N, inDim: I, outDim: H)
-            GELU.backward(g[g.dact], acts[a.fc], g[g.dact], count: N * I)
+            GELU.backward(g[g.dfc], acts[a.fc], g[g.dact], count: N * I)
             Linear.backward(dinp: g[g.dy1], dweight: grads[w.interWeight], dbias: grads[w.interBias],
-                            dout: g[g.dact], inp: acts[a.y1], weight: encoderWeight(w.interWeight), rows: N, inDim: H, outDim: I)
+                            dout: g[g.dfc], inp: acts[a.y1], weight: encoderWeight(w.interWeight), rows: N, inDim: H, outDim: I)
             // LayerNorm(r1), r1 = drop(dense(ctx)) + x
             g.zero(g.dr1, N * H)
             LayerNorm.backward(dinp: g[g.dr1], dgamma: grads[w.ln1Gamma], dbeta: grads[w.ln1Beta],

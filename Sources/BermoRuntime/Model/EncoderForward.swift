@@ -43,7 +43,7 @@ extension BertModel {
                 Dropout.fillMask(acts[a.attnOutDropMask], count: N * H, p: pHidden, rng: &rng)
                 Dropout.apply(acts[a.r1], mask: acts[a.attnOutDropMask], count: N * H)
             }
-            Residual.forward(acts[a.r1], acts[a.r1], x, count: N * H)
+            Residual.addInPlace(acts[a.r1], x, count: N * H)
             LayerNorm.forward(out: acts[a.y1], mean: acts[a.ln1Mean], rstd: acts[a.ln1Rstd], inp: acts[a.r1],
                               gamma: p(w.ln1Gamma), beta: p(w.ln1Beta), rows: N, dim: H, eps: eps)
             // BertIntermediate + BertOutput: LayerNorm(dropout(dense(gelu(dense(y1)))) + y1)
@@ -56,7 +56,7 @@ extension BertModel {
                 Dropout.fillMask(acts[a.ffnDropMask], count: N * H, p: pHidden, rng: &rng)
                 Dropout.apply(acts[a.r2], mask: acts[a.ffnDropMask], count: N * H)
             }
-            Residual.forward(acts[a.r2], acts[a.r2], acts[a.y1], count: N * H)
+            Residual.addInPlace(acts[a.r2], acts[a.y1], count: N * H)
             LayerNorm.forward(out: acts.hiddenState(l + 1), mean: acts[a.ln2Mean], rstd: acts[a.ln2Rstd],
                               inp: acts[a.r2], gamma: p(w.ln2Gamma), beta: p(w.ln2Beta), rows: N, dim: H, eps: eps)
         }

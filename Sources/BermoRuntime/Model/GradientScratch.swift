@@ -4,7 +4,9 @@
 public final class GradientScratch: @unchecked Sendable {
     private var storage = ParameterBuffer(count: 0)
     private(set) var tokens = 0
-    private(set) var dres = 0, dx = 0, dr2 = 0, dy1 = 0, dact = 0, dr1 = 0, dctx = 0, dqkv = 0
+    /// `dfc` is separate from `dact` so GELU's backward never writes over its own input: an in-place
+    /// elementwise loop fails the compiler's overlap check and runs unvectorised.
+    private(set) var dres = 0, dx = 0, dr2 = 0, dy1 = 0, dact = 0, dfc = 0, dr1 = 0, dctx = 0, dqkv = 0
     private(set) var dfeature = 0, dpooled = 0, dlogits = 0, dmix: [Int] = []
 
     public init() {}
@@ -13,7 +15,7 @@ public final class GradientScratch: @unchecked Sendable {
         let H = config.hiddenSize, I = config.intermediateSize
         var total = 0
         func take(_ n: Int) -> Int { defer { total += n }; return total }
-        dres = take(N * H); dx = take(N * H); dr2 = take(N * H); dy1 = take(N * H); dact = take(N * I)
+        dres = take(N * H); dx = take(N * H); dr2 = take(N * H); dy1 = take(N * H); dact = take(N * I); dfc = take(N * I)
         dr1 = take(N * H); dctx = take(N * H); dqkv = take(N * 3 * H)
         dfeature = take(B * H); dpooled = take(B * H); dlogits = take(B * max(C, 1))
         dmix = (0..<mixSize).map { _ in take(B * H) }
