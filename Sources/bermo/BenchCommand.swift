@@ -1,11 +1,12 @@
 import ArgumentParser
 import BermoRuntime
 import Foundation
+import PruningPlugin
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Speed benchmarks (run in a release build; see BENCHMARKS.md).",
-        subcommands: [BenchEncode.self, BenchTrain.self, BenchKernels.self])
+        subcommands: [BenchEncode.self, BenchTrain.self, BenchKernels.self, BenchSparse.self])
 }
 
 /// The encode benchmark, workload for workload the same as `scripts/reference/bench_encode_torch.py`.
@@ -160,5 +161,36 @@ struct BenchKernels: ParsableCommand {
         time("layernorm-384") { LayerNorm.forward(out: c.base, mean: mean.base, rstd: rstd.base, inp: a.base, gamma: b.base, beta: b.base, rows: rows, dim: 384, eps: 1e-12) }
         var r2 = SeededRandom(seed: 2)
         time("dropout-mask") { Dropout.fillMask(c.base, count: n, p: 0.1, rng: &r2) }
+    }
+}
+
+/// Sparse inference: encode speed of MiniLM-L6 pruned one-shot by magnitude to each remaining fraction,
+/// dense sgemm over the zeros against the sparse kernels (the pruning plugin's `SparseInference`).
+struct BenchSparse: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sparse", abstract: "Sparse vs dense encode speed at 10% and 3% remaining weights.")
+    @OptionGroup var modelOptions: ModelOptions
+    @Option(name: .customLong("data-dir")) var dataDir: String?
+    @Option(help: "Remaining fractions, comma-separated.") var remaining = "0.1,0.03"
+    @Option var reps = 3
+
+    func run() throws {
+        let (model, tokenizer, _) = try modelOptions.load()
+        let train = try TextLines.read(DataDirectory.resolve(dataDir).appendingPathComponent("glue/SST-2/train.tsv").path)
+            .dropFirst().map { String($0.split(separator: "\t", omittingEmptySubsequences: false)[0]) }
+        let heads = model.config.numAttentionHeads
+        let full = (0..<32).map { i in tokenizer.encode(train[(i * 40)..<((i + 1) * 40)].joined(separator: " "), maxLength: 128) }
+        let real = Array(train.prefix(2000)).map { tokenizer.encode($0, maxLength: 128) }
+            .sorted { $0.inputIds.count < $1.inputIds.count }
+        let realBatches = stride(from: 0, to: real.count, by: 32).map { s in
+            PackedBatch(sequences: real[s..<min(s + 32, real.count)].map { ($0.inputIds, $0.tokenTypeIds) }, heads: heads)
+        }
+        let levels = remaining.split(separator: ",").compactMap { Double($0) }
+        for (name, batches) in [("full-32x128", [PackedBatch(sequences: full.map { ($0.inputIds, $0.tokenTypeIds) }, heads: heads)]),
+                                ("sst2-2000-real", realBatches)] {
+            for r in try PruningBench.encodeSpeed(model: model, batches: batches, remaining: levels, reps: reps) {
+                var rec = r.record; rec["workload"] = "sparse-\(name)"; rec["impl"] = "bermo"; rec["threads"] = Compute.threads
+                BenchEncode.emit(rec)
+            }
+        }
     }
 }
