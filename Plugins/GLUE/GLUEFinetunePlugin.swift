@@ -137,14 +137,17 @@ public struct GLUEJob: PreparedTask {
             let loaded = try job.loadModel(numLabels: task.kind.numLabels)
             let total = h.maxSteps ?? h.fineTuneConfig().totalSteps(trainCount: min(dataset.train.examples.count, h.maxTrainSamples ?? .max))
             let result = try GLUERunner.run(dataset, model: loaded.model, tokenizer: loaded.tokenizer, hyperparameters: h,
-                                            freeze: freeze, hook: hook.map { make in { try make(loaded.model, $0, $1) } }) { event in
+                                            freeze: freeze, hook: hook.map { make in { try make(loaded.model, $0, $1) } },
+                                            logSamples: job.logSamples) { event in
                 if case .step(let step, _, _) = event { job.progress(Double(step) / Double(max(total, 1)), "step \(step)/\(total)") }
                 if case .evaluation(let point) = event { job.log(String(format: "step %d: score %.4f", point.step, point.score)) }
             }
             let curve = result.scoreCurve
             var series = [Series(name: "dev score", xLabel: "step", yLabel: "\(task.displayName) dev score",
                                  points: curve.map { Series.Point(x: Double($0.step), y: $0.score) }, variant: job.variant.name)]
-            let details = try JSONValue.encodingGLUE(result)
+            var summary = result
+            summary.samples = nil   // samples go to their own JSONL file, not into the job record
+            let details = try JSONValue.encodingGLUE(summary)
             if result.status == .diverged {
                 return .diverged(step: result.divergedAtStep ?? result.steps, reason: result.divergenceReason ?? "diverged",
                                  series: series, details: details)
@@ -170,7 +173,8 @@ public struct GLUEJob: PreparedTask {
             if let last = result.curve.last, let w = last.mixWeights, let g = last.mixGamma {
                 mix = MixSnapshot(weights: w.map(Double.init), gamma: Double(g), layers: loaded.model.mixLayers)
             }
-            return .completed(metrics, series: series, mix: mix, details: details)
+            let samples = try (result.samples ?? []).map { try JSONValue.encodingGLUE($0) }
+            return .completed(metrics, series: series, mix: mix, details: details, samples: samples)
         }
 }
 

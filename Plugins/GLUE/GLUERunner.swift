@@ -50,11 +50,24 @@ public struct GLUERunResult: Codable, Sendable {
     public var hyperparameters: GLUEHyperparameters
     public var trainSeconds: Double
     public var trainExamplesPerSecond: Double
+    /// Per-example predictions of the final model on each eval set (only when asked for: `--log-samples`).
+    public var samples: [GLUESample]?
 
     /// The task-score curve for `Convergence`.
     public var scoreCurve: [Convergence.Point] {
         curve.map { Convergence.Point(step: $0.step, examplesSeen: $0.examplesSeen, score: $0.score) }
     }
+}
+
+/// One eval example with the final model's prediction (`--log-samples`).
+public struct GLUESample: Codable, Sendable {
+    public var evalSet: String
+    public var index: Int
+    public var text: String
+    public var pair: String?
+    /// The gold label name (classification) or value (regression).
+    public var target: String
+    public var prediction: String
 }
 
 /// What a caller hears while a job runs.
@@ -87,6 +100,7 @@ public enum GLUERunner {
                            hyperparameters h: GLUEHyperparameters,
                            freeze: [ParameterLayout.Group] = [],
                            hook: ((FineTuneConfig, _ trainCount: Int) throws -> TrainingHook)? = nil,
+                           logSamples: Bool = false,
                            progress: (GLUEProgress) -> Void = { _ in }) throws -> GLUERunResult {
         try h.validate()
         let task = dataset.task
@@ -157,7 +171,20 @@ public enum GLUERunner {
             trainExamples: train.count, evalExamples: Dictionary(uniqueKeysWithValues: evalSets.map { ($0.name, $0.examples.count) }),
             skippedRows: dataset.train.skippedRows + dataset.evalSets.flatMap(\.skippedRows),
             devSplit: dataset.devSplit, dataNotes: dataset.notes, hyperparameters: h,
-            trainSeconds: result.trainSeconds, trainExamplesPerSecond: result.examplesPerSecond)
+            trainSeconds: result.trainSeconds, trainExamplesPerSecond: result.examplesPerSecond,
+            samples: logSamples ? samples(tuner, task: task, evalSets: evalSets) : nil)
+    }
+
+    static func samples(_ tuner: FineTuner, task: GLUETask, evalSets: [FineTuner.EvalSet]) -> [GLUESample] {
+        evalSets.flatMap { set -> [GLUESample] in
+            let p = tuner.predict(set.examples)
+            func name(_ i: Int) -> String { task.labelNames.map { $0.indices.contains(i) ? $0[i] : String(i) } ?? String(i) }
+            return set.examples.enumerated().map { i, e in
+                task.kind == .regression
+                    ? GLUESample(evalSet: set.name, index: i, text: e.text, pair: e.pair, target: String(e.value), prediction: String(p.values[i]))
+                    : GLUESample(evalSet: set.name, index: i, text: e.text, pair: e.pair, target: name(e.label), prediction: name(p.classes[i]))
+            }
+        }
     }
 
     /// Loads the task's data (ready or skipped), with `hyperparameters`' sample limits and `devSplit`.

@@ -140,7 +140,13 @@ public struct SentEvalProbePlugin: TaskPlugin {
                 return .diverged(step: result.divergedAtStep ?? result.steps, reason: result.divergenceReason ?? "diverged",
                                  series: [curve], details: .object(details))
             }
-            let testAccuracy = Metrics.accuracy(tuner.predict(test).classes, test.map(\.label))
+            let predictions = tuner.predict(test)
+            let testAccuracy = Metrics.accuracy(predictions.classes, test.map(\.label))
+            func name(_ id: Int) -> String { dataset.labels.indices.contains(id) ? dataset.labels[id] : "(unseen in train)" }
+            let samples: [JSONValue] = job.logSamples ? test.enumerated().map { i, e in
+                .object(["split": "test", "index": .int(i), "sentence": .string(e.text),
+                         "label": .string(name(e.label)), "prediction": .string(name(predictions.classes[i]))])
+            } : []
             var mix: MixSnapshot?
             if let w = loaded.model.layout.mixWeights, let g = loaded.model.layout.mixGamma {
                 mix = MixSnapshot(logits: Array(UnsafeBufferPointer(start: loaded.model.p(w), count: loaded.model.mixLayers.count)),
@@ -148,7 +154,7 @@ public struct SentEvalProbePlugin: TaskPlugin {
             }
             return .completed(["accuracy": testAccuracy, "dev_accuracy": result.finalEval["accuracy"] ?? 0,
                                "majority_accuracy": dataset.statistics(.test).majorityAccuracy],
-                              series: [curve], mix: mix, details: .object(details))
+                              series: [curve], mix: mix, details: .object(details), samples: samples)
         }
     }
 }
