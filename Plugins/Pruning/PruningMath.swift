@@ -4,23 +4,8 @@ import BermoRuntime
 enum PruningMath {
     @inline(__always) static func sigmoid(_ x: Float) -> Float { 1 / (1 + exp(-x)) }
 
-    /// e^x for float: Cody–Waite reduction and a degree-7 polynomial (relative error ~2e-7 on
-    /// [-87, 88]); defined here rather than calling the runtime's `fastExp`, which other modules cannot
-    /// inline, so the mask loops stay vectorised.
-    @inline(__always) static func exp(_ x: Float) -> Float {
-        let x = Swift.min(Swift.max(x, -87.3), 88.3)
-        let n = (x * 1.442695040888963 + 12582912.0) - 12582912.0
-        let r = (x - n * 0.693145751953125) - n * 1.428606765330187e-06
-        var p: Float = 1.0 / 5040.0
-        p = p * r + 1.0 / 720.0
-        p = p * r + 1.0 / 120.0
-        p = p * r + 1.0 / 24.0
-        p = p * r + 1.0 / 6.0
-        p = p * r + 0.5
-        p = p * r + 1.0
-        p = p * r + 1.0
-        return p * Float(bitPattern: UInt32(bitPattern: Int32(n) &+ 127) &<< 23)
-    }
+    /// The runtime's polynomial e^x (inlinable across modules, so the mask loops stay vectorised).
+    @inline(__always) static func exp(_ x: Float) -> Float { fastExp(x) }
 
     /// Natural log of a positive normal float: exponent split plus the atanh series of the mantissa
     /// reduced to [√½, √2); relative error ~1e-7.

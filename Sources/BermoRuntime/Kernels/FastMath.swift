@@ -8,7 +8,8 @@
 /// Both are far below the 1e-4 parity tolerance against PyTorch and near float's own rounding.
 public enum FastMath {}
 
-@inline(__always)
+/// `@inlinable` so other modules' loops (e.g. the pruning masks) inline it and stay vectorised.
+@inlinable @inline(__always)
 public func fastExp(_ x: Float) -> Float {
     // Clamp so that 2^n stays a normal float: below -87.3 the result is ~1e-38, effectively zero.
     let x = Swift.min(Swift.max(x, -87.3), 88.3)
@@ -29,7 +30,7 @@ public func fastExp(_ x: Float) -> Float {
 }
 
 /// Complementary error function (Numerical Recipes `erfcc`): fractional error below 1.2e-7 everywhere.
-@inline(__always)
+@inlinable @inline(__always)
 public func fastErfc(_ x: Float) -> Float {
     let z = Swift.abs(x)
     let t = 1 / (1 + 0.5 * z)
@@ -47,5 +48,5 @@ public func fastErfc(_ x: Float) -> Float {
     return x >= 0 ? ans : 2 - ans
 }
 
-@inline(__always)
+@inlinable @inline(__always)
 public func fastErf(_ x: Float) -> Float { 1 - fastErfc(x) }
