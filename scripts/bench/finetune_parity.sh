@@ -2,6 +2,7 @@
 # Training parity on real data: bermo finetune vs the PyTorch reference script, SST-2, same examples and
 # hyper-parameters, 3 seeds each, both heads. Prints one JSON line per run and a summary table.
 #   scripts/bench/finetune_parity.sh [samples] [epochs]      (defaults: 4000 rows, 2 epochs; PARITY_THREADS=1 for a busy machine)
+# PARITY_IMPLS=bermo reruns only bermo's side (e.g. after a runtime change), appending to PARITY_OUT.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 samples="${1:-4000}"; epochs="${2:-2}"
@@ -19,6 +20,7 @@ for head in bert bermo; do
       --head "$head" --seed "$seed" "${common[@]}" --output-dir "$dir" >/dev/null 2>&1
     python3 -c "import json,sys; r=json.load(open('$dir/eval_results.json')); print(json.dumps({'impl':'bermo','head':'$head','seed':$seed,'accuracy':r['metrics']['accuracy'],'examples_per_s':r['train_examples_per_second'],'train_seconds':r['train_seconds']}))" | tee -a "$out"
     rm -rf "$dir"
+    [ "${PARITY_IMPLS:-bermo,pytorch}" = bermo ] && continue
     "$venv/bin/python" scripts/reference/finetune_torch.py --model-dir "$model_dir" --train "$data/glue/SST-2/train.tsv" \
       --dev "$data/glue/SST-2/dev.tsv" --head "$head" --seed "$seed" "${common[@]}" 2>/dev/null | tee -a "$out"
   done
