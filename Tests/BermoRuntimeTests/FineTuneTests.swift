@@ -102,3 +102,36 @@ extension FineTuneConfig {
     func with(_ change: (inout FineTuneConfig) -> Void) -> FineTuneConfig { var c = self; change(&c); return c }
 }
 
+
+@Suite("Collapse detection")
+struct CollapseTests {
+    /// The counting rule alone, on a tiny random model with a scripted collapse check: evaluations that sit
+    /// at the majority level before the model ever left it do not count; a fall back after that does.
+    @Test func countsOnlyCollapsesAfterLearning() throws {
+        Compute.configure(threads: 1)
+        let vocab = try TemporaryDirectory(); defer { vocab.cleanup() }
+        let words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "good", "bad", "film"]
+        try vocab.write(words.joined(separator: "\n"), to: "vocab.txt")
+        let tokenizer = try BertTokenizer(vocabularyFile: vocab.file("vocab.txt"))
+        let examples = (0..<8).map { Example(text: $0 % 2 == 0 ? "good film" : "bad film", label: $0 % 2) }
+        func run(_ script: [Bool]) throws -> TrainingResult {
+            let model = try BertModel(config: .tiny, numLabels: 2, seed: 1)
+            var config = FineTuneConfig(); config.perDeviceTrainBatchSize = 4; config.maxSteps = script.count
+            config.evalSteps = 1; config.collapsePatience = 2; config.maxSeqLength = 16
+            let tuner = try FineTuner(model: model, tokenizer: tokenizer, config: config, kind: .classification(labels: ["0", "1"]))
+            var call = 0
+            tuner.isCollapsed = { _, _ in defer { call += 1 }; return script[call] }
+            return try tuner.train(examples, dev: examples)
+        }
+        // Collapsed from the start, never learned: completes.
+        let stuck = try run([true, true, true, true])
+        #expect(stuck.status == .completed && stuck.steps == 4)
+        // Learned at step 2, collapsed at steps 3 and 4: diverged at step 4.
+        let fell = try run([true, false, true, true, false])
+        #expect(fell.status == .diverged && fell.divergedAtStep == 4)
+        #expect(fell.divergenceReason?.contains("collapsed back") == true)
+        // One collapsed evaluation between good ones: not enough.
+        let blip = try run([false, true, false, true, false])
+        #expect(blip.status == .completed)
+    }
+}

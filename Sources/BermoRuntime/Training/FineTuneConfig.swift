@@ -24,8 +24,9 @@ public struct FineTuneConfig: Codable, Sendable, Equatable {
     public var attentionDropout: Float? = nil
     /// Parameter groups that are not trained (e.g. `embeddings`, or `embeddings`+`encoder` for probing).
     public var freeze: [ParameterLayout.Group] = []
-    /// Stop when the dev metric has sat at the majority-class level for this many evaluations in a row
-    /// (`diverged`); nil = never.
+    /// Stop as `diverged` when the dev predictions fall back to the majority-class level, after having
+    /// been above it, for this many evaluations in a row; nil = never. (A run that never leaves the
+    /// majority level is not called diverged: its final score says so.)
     public var collapsePatience: Int? = nil
 
     public init() {}

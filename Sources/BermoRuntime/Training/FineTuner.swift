@@ -94,7 +94,9 @@ public final class FineTuner: @unchecked Sendable {
         let rates = config.learningRates(variant: model.variant)
         let start = Date()
         var status = RunStatus.completed, divergedAt: Int?, reason: String?
-        var lastLoss: Float = .nan, constantEvals = 0
+        // A collapse is a fall back to the majority level after the model had learned something: the
+        // first evaluations of every run sit at that level, which is no divergence.
+        var lastLoss: Float = .nan, constantEvals = 0, hasLearned = false
         let startStep = step
         while step < total {
             let epoch = step / perEpoch, within = step % perEpoch
@@ -120,10 +122,12 @@ public final class FineTuner: @unchecked Sendable {
                 history.append(entry.0)
                 observer(.evaluation(entry.0))
                 try checkpoint?(self)
-                constantEvals = isCollapsed(entry.1, evalSets[0].examples) ? constantEvals + 1 : 0
+                let collapsed = isCollapsed(entry.1, evalSets[0].examples)
+                hasLearned = hasLearned || !collapsed
+                constantEvals = collapsed && hasLearned ? constantEvals + 1 : 0
                 if let patience = config.collapsePatience, constantEvals >= patience {
                     status = .diverged; divergedAt = step
-                    reason = "dev predictions on '\(evalSets[0].name)' collapsed (to a single class, or no better than the majority class) for \(constantEvals) evaluations in a row"
+                    reason = "dev predictions on '\(evalSets[0].name)' collapsed back (to a single class, or no better than the majority class) for \(constantEvals) evaluations in a row"
                     observer(.diverged(step: step, reason: reason!))
                     break
                 }
