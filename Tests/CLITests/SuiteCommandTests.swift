@@ -61,6 +61,34 @@ struct SuiteCommandTests {
         #expect(bad.stderr.contains("bad.yaml:9:") && bad.stderr.contains("pooling"), "\(bad.stderr)")
     }
 
+    /// Protocol 2: the whole encoder fine-tuned on a probing task with the variant's head.
+    @Test("senteval.probe with protocol finetune trains the encoder and reports test accuracy and the mix")
+    func finetuneProtocol() throws {
+        let dir = try CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(at: dir) }
+        let suite = """
+            suite: probe-finetune
+            model: minilm-l6
+            variants: [bermo]
+            seeds: [1]
+            tasks:
+              - {task: tense, plugin: senteval.probe, probe_task: Tense, protocol: finetune, max_train_samples: 32,
+                 per_device_train_batch_size: 16, num_train_epochs: 1}
+            output_dir: out
+
+            """
+        try suite.write(to: dir.appendingPathComponent("suite.yaml"), atomically: true, encoding: .utf8)
+        let run = try CLI.run(["run", dir.appendingPathComponent("suite.yaml").path, "--limit", "40", "--threads", "2", "--log-samples"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("out/results.json"))) as! [String: Any]
+        let job = try #require((results["jobs"] as? [[String: Any]])?.first)
+        #expect(job["status"] as? String == "completed")
+        let acc = try #require((job["metrics"] as? [String: Double])?["accuracy"])
+        #expect(acc >= 0 && acc <= 1)
+        #expect(((job["mix"] as? [String: Any])?["weights"] as? [Double])?.count == 7)
+        let samples = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("out/samples").path)
+        #expect(samples.count == 1)
+    }
+
     /// The committed quickstart baseline gates: identical results pass, a metric pushed outside the
     /// suite's tolerance (0.02 absolute) fails with exit 1.
     @Test("compare against the committed quickstart baseline: 0 within tolerance, 1 on regression")
