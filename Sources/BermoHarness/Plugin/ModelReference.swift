@@ -13,6 +13,8 @@ public final class ModelReference: Sendable {
     public let source: ModelSpec.Source
     private let cache: ModelCache
     private let log: @Sendable (String) -> Void
+    /// The folder once resolved, so a suite's jobs resolve (and log) it once, not once per job.
+    private let resolved = ResolvedDirectory()
 
     public init(name: String, weightsSha256: String, source: ModelSpec.Source, cache: ModelCache = .shared,
                 log: @escaping @Sendable (String) -> Void = { _ in }) {
@@ -23,7 +25,8 @@ public final class ModelReference: Sendable {
     public func directory() throws -> URL {
         switch source {
         case .directory(let url): return url
-        case .registered(let model): return try ModelStore().resolve(model.name, log: log)
+        case .registered(let model):
+            return try resolved.value { try ModelStore().resolve(model.name, log: log) }
         }
     }
 
@@ -38,6 +41,19 @@ public final class ModelReference: Sendable {
 
     /// The tokenizer alone (no model weights copied).
     public func tokenizer() throws -> BertTokenizer { try cache.base(directory: try directory(), log: log).tokenizer }
+}
+
+/// A URL computed once under a lock (failures are not cached, so a failed fetch is retried).
+final class ResolvedDirectory: @unchecked Sendable {
+    private let lock = NSLock()
+    private var url: URL?
+    func value(_ make: () throws -> URL) throws -> URL {
+        lock.lock(); defer { lock.unlock() }
+        if let url { return url }
+        let made = try make()
+        url = made
+        return made
+    }
 }
 
 /// Checkpoint weights loaded once per process and model folder.
