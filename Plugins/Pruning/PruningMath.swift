@@ -70,26 +70,19 @@ public struct CounterRandom: Sendable, Equatable {
 enum Reduce {
     /// Σ p[i], accumulated in Double per 64K block.
     static func sum(_ p: UnsafePointer<Float>, _ n: Int) -> Double {
-        var total = 0.0, i = 0
-        let raw = UnsafeRawPointer(p)
-        while i < n {
-            let end = min(n, i + 65536)
-            var a = SIMD8<Float>(), b = SIMD8<Float>()
-            var j = i
-            while j + 16 <= end {
-                a += raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
-                b += raw.loadUnaligned(fromByteOffset: j * 4 + 32, as: SIMD8<Float>.self)
-                j += 16
-            }
-            var s = (a + b).sum()
-            while j < end { s += p[j]; j += 1 }
-            total += Double(s); i = end
-        }
-        return total
+        blocked(p, n, lanes: { acc, x in acc + x }, scalar: { $0 })
     }
 
     /// Σ p[i]², accumulated in Double per 64K block.
     static func sumOfSquares(_ p: UnsafePointer<Float>, _ n: Int) -> Double {
+        blocked(p, n, lanes: { acc, x in acc.addingProduct(x, x) }, scalar: { $0 * $0 })
+    }
+
+    /// Σ f(p[i]) in blocks of 64K: two 8-lane Float accumulators inside a block (`lanes` folds one vector
+    /// in), Double across blocks, so long buffers keep their precision.
+    @inline(__always)
+    private static func blocked(_ p: UnsafePointer<Float>, _ n: Int,
+                                lanes: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>, scalar: (Float) -> Float) -> Double {
         var total = 0.0, i = 0
         let raw = UnsafeRawPointer(p)
         while i < n {
@@ -97,13 +90,12 @@ enum Reduce {
             var a = SIMD8<Float>(), b = SIMD8<Float>()
             var j = i
             while j + 16 <= end {
-                let x = raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
-                let y = raw.loadUnaligned(fromByteOffset: j * 4 + 32, as: SIMD8<Float>.self)
-                a = a.addingProduct(x, x); b = b.addingProduct(y, y)
+                a = lanes(a, raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self))
+                b = lanes(b, raw.loadUnaligned(fromByteOffset: j * 4 + 32, as: SIMD8<Float>.self))
                 j += 16
             }
             var s = (a + b).sum()
-            while j < end { s += p[j] * p[j]; j += 1 }
+            while j < end { s += scalar(p[j]); j += 1 }
             total += Double(s); i = end
         }
         return total
