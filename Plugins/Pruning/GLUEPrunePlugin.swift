@@ -31,16 +31,7 @@ public struct GLUEPrunePlugin: TaskPlugin {
                           fix: "e.g. pruning: {method: movement, final_threshold: 0.10}")
         }
         try block.rejectUnknown(allowed: PruningSpec.fieldNames)
-        var spec = PruningSpec(method: try block.choice("method", from: PruningMethods.names),
-                               finalThreshold: try block.double("final_threshold", in: 0...1))
-        spec.initialThreshold = try block.optional("initial_threshold", as: Double.self)
-        spec.initialWarmup = try block.int("initial_warmup", default: 1, in: 0...1000)
-        spec.finalWarmup = try block.int("final_warmup", default: 2, in: 0...1000)
-        spec.finalLambda = try block.double("final_lambda", default: 0, in: 0...1e6)
-        spec.scoreLearningRate = try block.optional("score_learning_rate", as: Double.self).map(Float.init)
-        spec.initialScore = try block.optional("initial_score", as: Double.self).map(Float.init)
-        spec.globalTopK = try block.bool("global_topk", default: false)
-        spec.globalTopKInterval = try block.int("global_topk_interval", default: 25, in: 1...100_000)
+        let spec = try PruningSpec(block: block)
         if ["soft_movement", "l0"].contains(spec.method) && spec.finalLambda == 0 {
             throw block.error("final_lambda", "\(spec.method) prunes through its penalty; with final_lambda 0 it never prunes",
                               fix: "set final_lambda (e.g. 100 for soft_movement, 5 for l0)")

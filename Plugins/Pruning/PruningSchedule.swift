@@ -99,10 +99,10 @@ public final class PruningSchedule: TrainingHook, @unchecked Sendable {
             throw PruningError(field: "global_topk", "applies to top-k methods (magnitude, movement); \(method.name) thresholds each matrix on its own, so leave global_topk off")
         }
         guard options.globalTopKInterval >= 1 else {
-            throw PruningError(field: "global_topk_interval", "is \(options.globalTopKInterval); use 1 or more (emmental's default is 25)")
+            throw PruningError(field: "global_topk_frequency_compute", "is \(options.globalTopKInterval); use 1 or more (emmental's default is 25)")
         }
         if let lr = options.scoreLearningRate, !(lr >= 0 && lr.isFinite) {
-            throw PruningError(field: "score_learning_rate", "is \(lr); use a finite value of 0 or more (1e-2 for movement, 1e-1 for L0)")
+            throw PruningError(field: "mask_scores_learning_rate", "is \(lr); use a finite value of 0 or more (1e-2 for movement, 1e-1 for L0)")
         }
         if let g = options.maxGradNorm, !(g > 0) {
             throw PruningError(field: "max_grad_norm", "is \(g); use a positive norm or leave it unset for no joint clipping")

@@ -1,3 +1,4 @@
+import BermoHarness
 import BermoRuntime
 
 /// A pruning run as a suite declares it (snake_case keys, emmental's option names where they exist),
@@ -47,6 +48,24 @@ public struct PruningSpec: Codable, Sendable, Equatable {
         globalTopK = try c.decodeIfPresent(Bool.self, forKey: .globalTopK) ?? false
         globalTopKInterval = try c.decodeIfPresent(Int.self, forKey: .globalTopKInterval) ?? 25
         evaluationThreshold = try c.decodeIfPresent(PruningOptions.EvaluationThreshold.self, forKey: .evaluationThreshold) ?? .current
+    }
+
+    /// Reads a suite's `pruning:` block with the same keys as the Codable form (emmental's option names),
+    /// each value range-checked with an error located at its line.
+    public init(block: TaskParameters) throws {
+        typealias K = CodingKeys
+        self.init(method: try block.choice(K.method.rawValue, from: PruningMethods.names),
+                  finalThreshold: try block.double(K.finalThreshold.rawValue, in: 0...1))
+        initialThreshold = try block.optional(K.initialThreshold.rawValue, as: Double.self)
+        initialWarmup = try block.int(K.initialWarmup.rawValue, default: 1, in: 0...1000)
+        finalWarmup = try block.int(K.finalWarmup.rawValue, default: 2, in: 0...1000)
+        finalLambda = try block.double(K.finalLambda.rawValue, default: 0, in: 0...1e6)
+        scoreLearningRate = try block.optional(K.scoreLearningRate.rawValue, as: Double.self).map(Float.init)
+        initialScore = try block.optional(K.initialScore.rawValue, as: Double.self).map(Float.init)
+        globalTopK = try block.bool(K.globalTopK.rawValue, default: false)
+        globalTopKInterval = try block.int(K.globalTopKInterval.rawValue, default: 25, in: 1...100_000)
+        let evaluation = try block.choice(K.evaluationThreshold.rawValue, from: ["current", "final"], default: "current")
+        evaluationThreshold = PruningOptions.EvaluationThreshold(rawValue: evaluation) ?? .current
     }
 
     /// The method this spec names.

@@ -1,4 +1,5 @@
 import BermoTestSupport
+import BermoHarness
 import BermoRuntime
 import Foundation
 @testable import PruningPlugin
@@ -98,5 +99,35 @@ struct ScheduleTests {
         #expect(l0.initialScore == 2.197)
         let e = try #require(throws: PruningError.self) { try PruningMethods.named("random") }
         #expect(e.field == "method" && e.message.contains("magnitude, movement, soft_movement, l0"))
+    }
+}
+
+@Suite("glue.prune reads its pruning block")
+struct PrunePluginParameterTests {
+    func prepare(_ pruning: String) throws -> JSONValue {
+        let yaml = "glue_task: sst2\nmax_steps: 200\nwarmup_steps: 20\npruning: \(pruning)\n"
+        let node = try YAMLFile.parse(yaml, displayPath: "s.yaml")
+        let params = TaskParameters(taskID: "sst2-prune", pluginID: "glue.prune", location: node.location, entries: node.entries ?? [])
+        let context = PrepareContext(taskID: "sst2-prune", dataDirectory: DataPaths.root, suiteFile: "s.yaml")
+        return try GLUEPrunePlugin().prepare(params, context: context).configuration
+    }
+
+    @Test("every key the validator accepts (emmental's names) reaches the spec")
+    func everyAcceptedKeyIsRead() throws {
+        let c = try prepare("{method: soft_movement, final_threshold: 0.1, initial_threshold: 0.05, initial_warmup: 2, final_warmup: 3, final_lambda: 40, mask_scores_learning_rate: 0.1, mask_scale: 0.5, global_topk: true, global_topk_frequency_compute: 7, evaluation_threshold: final}")
+        guard case .object(let o) = c, case .object(let p)? = o["pruning"] else { Issue.record("no pruning block in \(c)"); return }
+        let spec = try JSONDecoder().decode(PruningSpec.self, from: JSONEncoder().encode(JSONValue.object(p)))
+        #expect(spec.method == "soft_movement" && spec.finalThreshold == 0.1 && spec.initialThreshold == 0.05)
+        #expect(spec.initialWarmup == 2 && spec.finalWarmup == 3 && spec.finalLambda == 40)
+        #expect(spec.scoreLearningRate == 0.1 && spec.initialScore == 0.5)
+        #expect(spec.globalTopK && spec.globalTopKInterval == 7 && spec.evaluationThreshold == .final)
+        // The keys the plugin reads are exactly the Codable ones.
+        #expect(Set(p.keys) == Set(PruningSpec.fieldNames))
+    }
+
+    @Test("an unknown key in the block is a located error with the known keys")
+    func unknownKey() throws {
+        let e = try #require(throws: SuiteError.self) { try prepare("{method: l0, final_threshold: 0.1, final_lambda: 5, score_learning_rate: 0.1}") }
+        #expect(e.description.contains("score_learning_rate") && e.description.contains("s.yaml:4"))
     }
 }
