@@ -91,6 +91,8 @@ struct BenchEncode: ParsableCommand {
     }
 
     static func emit(_ fields: [String: Any]) {
+        var fields = fields
+        fields["blas_core"] = BLASCore.name
         let data = try! JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
     }

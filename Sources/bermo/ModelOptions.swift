@@ -13,6 +13,7 @@ struct ModelOptions: ParsableArguments {
     /// Resolves (fetching if needed) and loads the model and its tokenizer.
     func load(numLabels: Int? = nil, mix: MixConfig? = nil, seed: UInt64 = 0) throws -> (BertModel, BertTokenizer, URL) {
         Compute.configure(threads: threads)
+        noteNarrowBLASKernels()
         let dir = try ModelStore().resolve(model) { FileHandle.standardError.write(Data(("bermo: " + $0 + "\n").utf8)) }
         let model = try BertModel.load(directory: dir, numLabels: numLabels, mix: mix, seed: seed)
         for note in model.notes { FileHandle.standardError.write(Data("bermo: note: \(note)\n".utf8)) }
@@ -40,5 +41,19 @@ func parsePoolings(_ text: String) throws -> [Pooling] {
             throw ValidationFailure("--pool: '\($0)' is not a pooling; choose from cls, mean (comma-separated)")
         }
         return p
+    }
+}
+
+/// Says once per process when the environment pinned OpenBLAS to AVX2 kernels on an AVX-512 CPU.
+func noteNarrowBLASKernels() {
+    if let note = BLASCore.narrowKernelNote() { BLASNoteOnce.emit(note) }
+}
+
+private enum BLASNoteOnce {
+    nonisolated(unsafe) static var said = false
+    static func emit(_ note: String) {
+        guard !said else { return }
+        said = true
+        FileHandle.standardError.write(Data("bermo: note: \(note)\n".utf8))
     }
 }

@@ -41,6 +41,7 @@ struct RunCommand: ParsableCommand {
         options.force = force
         options.limit = limit
         options.threads = threads
+        noteNarrowBLASKernels()
         options.logSamples = logSamples
         options.failFast = failFast
         options.tolerance = try reportingErrors { try parseTolerances(tolerance) }

@@ -1,3 +1,4 @@
+import BermoRuntime
 import Foundation
 
 /// Where results were produced: enough to explain a difference between two machines' numbers.
@@ -8,8 +9,10 @@ public struct RunEnvironment: Codable, Sendable, Equatable {
     public var cores: Int
     public var threads: Int
     public var swiftVersion: String
+    /// OpenBLAS's kernel family (`Haswell`, `SkylakeX`, …): it changes speed and the last bits of results.
+    public var blasCore: String?
 
-    enum CodingKeys: String, CodingKey { case os, kernel, architecture, cores, threads, swiftVersion = "swift_version" }
+    enum CodingKeys: String, CodingKey { case os, kernel, architecture, cores, threads, swiftVersion = "swift_version", blasCore = "blas_core" }
 
     public static func current(threads: Int) -> RunEnvironment {
         var info = utsname()
@@ -19,7 +22,7 @@ public struct RunEnvironment: Codable, Sendable, Equatable {
         }
         return RunEnvironment(os: ProcessInfo.processInfo.operatingSystemVersionString, kernel: "\(text(info.sysname)) \(text(info.release))",
                               architecture: text(info.machine), cores: ProcessInfo.processInfo.activeProcessorCount,
-                              threads: threads, swiftVersion: compilerVersion)
+                              threads: threads, swiftVersion: compilerVersion, blasCore: BLASCore.name)
     }
 
     /// The compiler that built this binary (SwiftPM offers no build-time variables, but `#if compiler` does).
