@@ -6,7 +6,7 @@ import PruningPlugin
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Speed benchmarks (run in a release build; see BENCHMARKS.md).",
-        subcommands: [BenchEncode.self, BenchTrain.self, BenchKernels.self, BenchSparse.self])
+        subcommands: [BenchEncode.self, BenchTrain.self, BenchKernels.self, BenchSparse.self, BenchPrune.self])
 }
 
 /// The encode benchmark, workload for workload the same as `scripts/reference/bench_encode_torch.py`.
@@ -191,6 +191,42 @@ struct BenchSparse: ParsableCommand {
                                 ("sst2-2000-real", realBatches)] {
             for r in try PruningBench.encodeSpeed(model: model, batches: batches, remaining: levels, reps: reps) {
                 var rec = r.record; rec["workload"] = "sparse-\(name)"; rec["impl"] = "bermo"; rec["threads"] = Compute.threads
+                BenchEncode.emit(rec)
+            }
+        }
+    }
+}
+
+/// Pruning's cost per training step: one SST-2 batch (32 × 64 tokens, the pruning-sst2 suite's shape), each
+/// method held at its final level (10% kept for the top-k methods, τ 0.1 for soft movement), against plain
+/// fine-tuning of the same model; both heads.
+struct BenchPrune: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "prune", abstract: "Training-step overhead of each pruning method (32x64 SST-2 batch).")
+    @OptionGroup var modelOptions: ModelOptions
+    @Option(name: .customLong("data-dir")) var dataDir: String?
+    @Option(help: "Timed steps per method (median reported).") var reps = 5
+
+    func run() throws {
+        let train = try TextLines.read(DataDirectory.resolve(dataDir).appendingPathComponent("glue/SST-2/train.tsv").path)
+            .dropFirst().map { String($0.split(separator: "\t", omittingEmptySubsequences: false)[0]) }
+        for head in HeadVariant.allCases {
+            let (model, tokenizer, _) = try modelOptions.load(numLabels: 2, mix: head == .bermo ? MixConfig() : nil)
+            var config = FineTuneConfig(); config.perDeviceTrainBatchSize = 32; config.maxSeqLength = 64
+            config.freeze = [.embeddings]
+            let tuner = try FineTuner(model: model, tokenizer: tokenizer, config: config, kind: .classification(labels: ["0", "1"]))
+            let seqs = (0..<32).map { i in tokenizer.encode(train[(i * 20)..<((i + 1) * 20)].joined(separator: " "), maxLength: 64) }
+            let batch = PackedBatch(sequences: seqs.map { ($0.inputIds, $0.tokenTypeIds) }, heads: model.config.numAttentionHeads)
+            let labels = (0..<32).map { $0 % 2 }
+            let methods: [any PruningMethod] = [MagnitudePruning(), MovementPruning(), SoftMovementPruning(), L0Pruning()]
+            let results = try PruningBench.stepOverhead(tuner: tuner, batch: batch, targets: .classes(labels), methods: methods, reps: reps) { m in
+                let level = m.name == "soft_movement" ? 0.1 : m.name == "l0" ? 1 : 0.1
+                let lambda = m.name == "soft_movement" ? 100.0 : m.name == "l0" ? 5 : 0
+                let s = CubicSchedule(initialThreshold: level, finalThreshold: level, initialWarmup: 0, finalWarmup: 0,
+                                      warmupSteps: 1, totalSteps: 1000, finalLambda: lambda)
+                return try PruningSchedule(method: m, model: model, schedule: s)
+            }
+            for r in results {
+                var rec = r.record; rec["head"] = head.rawValue; rec["tokens"] = batch.tokenCount
                 BenchEncode.emit(rec)
             }
         }
