@@ -149,8 +149,12 @@ public struct GLUEJob: PreparedTask {
             summary.samples = nil   // samples go to their own JSONL file, not into the job record
             let details = try JSONValue.encodingGLUE(summary)
             if result.status == .diverged {
+                // No task metrics for a diverged run (they would enter the means), but a derived plugin may
+                // still record what it knows at that point (pruning: the remaining weights).
+                var known: [String: Double] = [:]
+                decorate(result, &known, &series)
                 return .diverged(step: result.divergedAtStep ?? result.steps, reason: result.divergenceReason ?? "diverged",
-                                 series: series, details: details)
+                                 metrics: known, series: series, details: details)
             }
             var metrics: [String: Double] = [:]
             let sets = task.evalFiles.map(\.name)

@@ -3,11 +3,12 @@ import BermoHarness
 import BermoRuntime
 import Foundation
 import GLUEPlugin
+import PruningPlugin
 
 /// Reports that compare jobs with each other, which no single job can compute.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Cross-job analyses of a finished run.", subcommands: [ConvergenceReport.self])
+        commandName: "report", abstract: "Cross-job analyses of a finished run.", subcommands: [ConvergenceReport.self, PruningStabilityReport.self])
 }
 
 /// `bermo report convergence <output_dir>`: for every task with dev curves (glue.finetune jobs), the steps
@@ -59,5 +60,37 @@ struct ConvergenceReport: ParsableCommand {
         let text = lines.joined(separator: "\n")
         print(text)
         if let markdown { try (text + "\n").write(toFile: markdown, atomically: true, encoding: .utf8) }
+    }
+}
+
+/// `bermo report pruning <output_dir>`: for every glue.prune task (method × level) and variant, how many
+/// seeds learned, ended at the majority-class level or diverged, with the dev score and remaining weights:
+/// the divergence-rate table behind "BERT diverges on SST-2 where BERMo does not".
+struct PruningStabilityReport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pruning", abstract: "Outcome of every fine-pruning job (learned, majority level, diverged) per method, level and variant.")
+
+    @Argument(help: "A run's output directory (holding jobs/).") var directory: String
+    @Option(help: "Also write the table to this Markdown file.") var markdown: String?
+
+    func run() throws {
+        let root = URL(fileURLWithPath: directory)
+        let jobsDir = root.appendingPathComponent("jobs")
+        guard let files = try? FileManager.default.contentsOfDirectory(at: jobsDir, includingPropertiesForKeys: nil) else {
+            throw ValidationFailure("\(jobsDir.path): no jobs folder; pass the output directory of a `bermo run`")
+        }
+        let decoder = HarnessJSON.decoder()
+        var jobs = files.filter { $0.pathExtension == "json" }.compactMap { f in
+            (try? decoder.decode(JobRecord.self, from: Data(contentsOf: f))).flatMap(PruningReport.Job.init(record:))
+        }
+        guard !jobs.isEmpty else { throw ValidationFailure("\(jobsDir.path): no finished glue.prune job") }
+        // The suite's task order when results.json tells it, else by name.
+        let order = (try? decoder.decode(ResultsDocument.self, from: Data(contentsOf: root.appendingPathComponent("results.json"))))
+            .map { doc in doc.jobs.map(\.task) } ?? []
+        func rank(_ task: String) -> Int { order.firstIndex(of: task) ?? Int.max }
+        jobs.sort { (rank($0.task), $0.task, $0.variant, $0.seed) < (rank($1.task), $1.task, $1.variant, $1.seed) }
+        let text = PruningReport.markdown(PruningReport.rows(jobs))
+        print(text, terminator: "")
+        if let markdown { try text.write(toFile: markdown, atomically: true, encoding: .utf8) }
     }
 }

@@ -1,0 +1,130 @@
+import BermoHarness
+import Foundation
+
+/// The stability table of a fine-pruning run: for every task (method × level) and variant, how many seeds
+/// ended learned, at the majority-class level, or diverged, with the remaining weights and the dev score.
+///
+/// The paper's "BERT diverges on SST-2" shows as dev accuracy falling to the majority class. A run can get
+/// there three ways, and the table keeps them apart: the loss became NaN/Inf, the dev predictions fell back
+/// after having learned (both `diverged`, see `glue.prune`), or the run never rose above the majority level
+/// (or ended there) without tripping the collapse rule (`majority`).
+public enum PruningReport {
+    /// How one job ended.
+    public enum Outcome: String, Codable, Sendable { case learned, majority, diverged }
+
+    /// One `glue.prune` job as the report reads it from its record.
+    public struct Job: Sendable, Equatable {
+        public var task: String
+        public var variant: String
+        public var seed: Int
+        public var method: String
+        public var finalThreshold: Double
+        public var finalLambda: Double
+        public var status: String
+        public var divergedAtStep: Int?
+        public var finalScore: Double?
+        /// The majority-class predictor's task score on the same eval sets.
+        public var majorityScore: Double?
+        public var remainingWeights: Double?
+
+        public init(task: String, variant: String, seed: Int, method: String, finalThreshold: Double, finalLambda: Double,
+                    status: String, divergedAtStep: Int? = nil, finalScore: Double? = nil, majorityScore: Double? = nil,
+                    remainingWeights: Double? = nil) {
+            self.task = task; self.variant = variant; self.seed = seed; self.method = method
+            self.finalThreshold = finalThreshold; self.finalLambda = finalLambda; self.status = status
+            self.divergedAtStep = divergedAtStep; self.finalScore = finalScore; self.majorityScore = majorityScore
+            self.remainingWeights = remainingWeights
+        }
+
+        /// nil for records of other plugins and for skipped jobs.
+        public init?(record: JobRecord) {
+            guard record.plugin.id == "glue.prune", record.status == "completed" || record.status == "diverged",
+                  let pruning = record.configuration["pruning"] else { return nil }
+            let sets = record.details["majorityBaseline"].flatMap { value -> [Double]? in
+                guard case .object(let o) = value else { return nil }
+                return o.values.compactMap { $0["score"]?.doubleValue }
+            } ?? []
+            self.init(task: record.task, variant: record.variantName, seed: record.seed,
+                      method: pruning["method"]?.stringValue ?? "?",
+                      finalThreshold: pruning["final_threshold"]?.doubleValue ?? .nan,
+                      finalLambda: pruning["final_lambda"]?.doubleValue ?? 0,
+                      status: record.status, divergedAtStep: record.divergedAtStep,
+                      finalScore: record.status == "completed" ? record.metrics["score"] : nil,
+                      majorityScore: sets.isEmpty ? nil : sets.reduce(0, +) / Double(sets.count),
+                      remainingWeights: record.metrics["remaining_weights"])
+        }
+
+        /// `majority` when the final dev score is within `margin` of the majority-class predictor's.
+        public func outcome(margin: Double = PruningReport.majorityMargin) -> Outcome {
+            if status == "diverged" { return .diverged }
+            if let s = finalScore, let m = majorityScore, s <= m + margin { return .majority }
+            return .learned
+        }
+    }
+
+    /// A final score within one point of the majority-class predictor counts as not having learned.
+    public static let majorityMargin = 0.01
+
+    /// One line of the table: a task × variant over its seeds.
+    public struct Row: Sendable {
+        public var task: String
+        public var variant: String
+        public var method: String
+        public var finalThreshold: Double
+        public var finalLambda: Double
+        public var seeds: Int
+        public var learned: Int
+        public var majority: Int
+        public var diverged: Int
+        /// Steps at which the diverged seeds were stopped.
+        public var divergedAt: [Int]
+        /// Over completed seeds (learned or at the majority level).
+        public var score: (mean: Double, std: Double)?
+        public var remaining: (mean: Double, std: Double)?
+        /// Seeds that did not end learned, as a fraction.
+        public var failureRate: Double { seeds == 0 ? 0 : Double(majority + diverged) / Double(seeds) }
+    }
+
+    /// Rows in the order tasks and variants first appear in `jobs`.
+    public static func rows(_ jobs: [Job]) -> [Row] {
+        var keys: [(String, String)] = []
+        for j in jobs where !keys.contains(where: { $0 == (j.task, j.variant) }) { keys.append((j.task, j.variant)) }
+        return keys.map { task, variant in
+            let group = jobs.filter { $0.task == task && $0.variant == variant }.sorted { $0.seed < $1.seed }
+            let outcomes = group.map { $0.outcome() }
+            let first = group[0]
+            return Row(task: task, variant: variant, method: first.method, finalThreshold: first.finalThreshold,
+                       finalLambda: first.finalLambda, seeds: group.count,
+                       learned: outcomes.filter { $0 == .learned }.count,
+                       majority: outcomes.filter { $0 == .majority }.count,
+                       diverged: outcomes.filter { $0 == .diverged }.count,
+                       divergedAt: group.compactMap { $0.status == "diverged" ? $0.divergedAtStep : nil },
+                       score: meanStd(group.compactMap(\.finalScore)),
+                       remaining: meanStd(group.compactMap(\.remainingWeights)))
+        }
+    }
+
+    /// Mean and sample standard deviation (0 for one value); nil when empty.
+    static func meanStd(_ values: [Double]) -> (mean: Double, std: Double)? {
+        guard !values.isEmpty else { return nil }
+        let mean = values.reduce(0, +) / Double(values.count)
+        guard values.count > 1 else { return (mean, 0) }
+        let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1)
+        return (mean, variance.squareRoot())
+    }
+
+    /// The table as Markdown (scores and remaining weights in percent).
+    public static func markdown(_ rows: [Row]) -> String {
+        var out = "| task | method | variant | seeds | learned | at majority | diverged (steps) | not learned | dev score (completed) | remaining weights |\n"
+        out += "|---|---|---|---:|---:|---:|---|---:|---:|---:|\n"
+        func pct(_ v: (mean: Double, std: Double)?) -> String {
+            v.map { String(format: "%.2f ± %.2f", 100 * $0.mean, 100 * $0.std) } ?? "—"
+        }
+        for r in rows {
+            let diverged = r.divergedAt.isEmpty ? "\(r.diverged)" : "\(r.diverged) (\(r.divergedAt.map(String.init).joined(separator: ", ")))"
+            out += "| \(r.task) | \(r.method) | \(r.variant) | \(r.seeds) | \(r.learned) | \(r.majority) | \(diverged) | "
+                + String(format: "%.0f%%", 100 * r.failureRate) + " | \(pct(r.score)) | \(pct(r.remaining)) |\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,54 @@
+import BermoHarness
+import Foundation
+@testable import PruningPlugin
+import Testing
+
+@Suite("Pruning stability report")
+struct PruningReportTests {
+    func job(_ task: String, _ variant: String, seed: Int, status: String = "completed", score: Double? = nil,
+             remaining: Double? = 0.1, divergedAt: Int? = nil) -> PruningReport.Job {
+        PruningReport.Job(task: task, variant: variant, seed: seed, method: "movement", finalThreshold: 0.1, finalLambda: 0,
+                          status: status, divergedAtStep: divergedAt, finalScore: score, majorityScore: 0.509, remainingWeights: remaining)
+    }
+
+    @Test("seeds are counted as learned, at the majority level (within one point) or diverged")
+    func outcomes() {
+        let jobs = [job("movement-10", "bert", seed: 1, score: 0.509), job("movement-10", "bert", seed: 2, score: 0.515),
+                    job("movement-10", "bert", seed: 3, status: "diverged", divergedAt: 125),
+                    job("movement-10", "bermo", seed: 1, score: 0.79), job("movement-10", "bermo", seed: 2, score: 0.77),
+                    job("movement-10", "bermo", seed: 3, score: 0.515)]
+        let rows = PruningReport.rows(jobs)
+        #expect(rows.map(\.variant) == ["bert", "bermo"])
+        let bert = rows[0], bermo = rows[1]
+        #expect(bert.learned == 0 && bert.majority == 2 && bert.diverged == 1 && bert.divergedAt == [125] && bert.failureRate == 1)
+        #expect(bermo.learned == 2 && bermo.majority == 1 && bermo.diverged == 0)
+        #expect(abs(bermo.failureRate - 1.0 / 3) < 1e-12)
+        // Scores over completed seeds only: (0.509 + 0.515) / 2; std of two values = |a − b| / √2.
+        #expect(abs(bert.score!.mean - 0.512) < 1e-12 && abs(bert.score!.std - 0.006 / 2.0.squareRoot()) < 1e-12)
+        #expect(abs(bert.remaining!.mean - 0.1) < 1e-12)
+        let md = PruningReport.markdown(rows)
+        #expect(md.contains("| movement-10 | movement | bert | 3 | 0 | 2 | 1 (125) | 100% | 51.20 ± 0.42 | 10.00 ± 0.00 |"))
+    }
+
+    @Test("a job record of glue.prune is read with its majority level; other plugins' records are not")
+    func readsRecords() throws {
+        func record(plugin: String, status: String) throws -> JobRecord {
+            let json = """
+            {"schema_version": 1, "id": "abc", "suite": "s", "model": {"name": "m", "weights_sha256": "00"},
+             "variant": {"name": "bermo"}, "task": "l0-10", "plugin": {"id": "\(plugin)", "version": "1"}, "seed": 2,
+             "status": "\(status)", "diverged_at_step": \(status == "diverged" ? "75" : "null"),
+             "metrics": {"score": 0.8, "remaining_weights": 0.12}, "metric_declarations": [], "series": [],
+             "details": {"majorityBaseline": {"dev": {"accuracy": 0.509, "score": 0.509}}},
+             "configuration": {"pruning": {"method": "l0", "final_threshold": 0.1, "final_lambda": 8}},
+             "data_files": [], "timing": {"started_at": "2026-11-27T00:00:00Z", "seconds": 1}}
+            """
+            return try HarnessJSON.decoder().decode(JobRecord.self, from: Data(json.utf8))
+        }
+        let j = try #require(PruningReport.Job(record: record(plugin: "glue.prune", status: "completed")))
+        #expect(j.method == "l0" && j.finalLambda == 8 && j.seed == 2 && j.variant == "bermo")
+        #expect(j.majorityScore == 0.509 && j.finalScore == 0.8 && j.remainingWeights == 0.12 && j.outcome() == .learned)
+        let d = try #require(PruningReport.Job(record: record(plugin: "glue.prune", status: "diverged")))
+        #expect(d.outcome() == .diverged && d.finalScore == nil && d.divergedAtStep == 75)
+        #expect(PruningReport.Job(record: try record(plugin: "glue.finetune", status: "completed")) == nil)
+    }
+}
