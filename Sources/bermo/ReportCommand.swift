@@ -84,11 +84,14 @@ struct PruningStabilityReport: ParsableCommand {
             (try? decoder.decode(JobRecord.self, from: Data(contentsOf: f))).flatMap(PruningReport.Job.init(record:))
         }
         guard !jobs.isEmpty else { throw ValidationFailure("\(jobsDir.path): no finished glue.prune job") }
-        // The suite's task order when results.json tells it, else by name.
-        let order = (try? decoder.decode(ResultsDocument.self, from: Data(contentsOf: root.appendingPathComponent("results.json"))))
-            .map { doc in doc.jobs.map(\.task) } ?? []
-        func rank(_ task: String) -> Int { order.firstIndex(of: task) ?? Int.max }
-        jobs.sort { (rank($0.task), $0.task, $0.variant, $0.seed) < (rank($1.task), $1.task, $1.variant, $1.seed) }
+        // The suite's task and variant order when results.json tells it, else by name.
+        let doc = try? decoder.decode(ResultsDocument.self, from: Data(contentsOf: root.appendingPathComponent("results.json")))
+        let tasks = doc?.jobs.map(\.task) ?? [], variants = doc?.jobs.map(\.variant) ?? []
+        func rank(_ v: String, in order: [String]) -> Int { order.firstIndex(of: v) ?? Int.max }
+        jobs.sort { a, b in
+            (rank(a.task, in: tasks), a.task, rank(a.variant, in: variants), a.variant, a.seed)
+                < (rank(b.task, in: tasks), b.task, rank(b.variant, in: variants), b.variant, b.seed)
+        }
         let text = PruningReport.markdown(PruningReport.rows(jobs))
         print(text, terminator: "")
         if let markdown { try text.write(toFile: markdown, atomically: true, encoding: .utf8) }

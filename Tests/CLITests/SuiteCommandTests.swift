@@ -89,6 +89,45 @@ struct SuiteCommandTests {
         #expect(samples.count == 1)
     }
 
+    /// glue.prune from YAML on the real checkpoint and SST-2, then the stability table over its job files.
+    @Test("glue.prune runs movement pruning from a suite and `report pruning` tabulates the outcome")
+    func pruneAndReport() throws {
+        let dir = try CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(at: dir) }
+        let suite = """
+            suite: prune-smoke
+            model: minilm-l6
+            variants: [bert, bermo]
+            seeds: [1]
+            defaults: {glue_task: sst2, max_seq_length: 32, per_device_train_batch_size: 8, learning_rate: 1.0e-4,
+                       max_steps: 8, warmup_steps: 2, eval_steps: 4}
+            tasks:
+              - {task: movement-10, plugin: glue.prune, pruning: {method: movement, final_threshold: 0.10, mask_scores_learning_rate: 0.05}}
+            output_dir: out
+
+            """
+        try suite.write(to: dir.appendingPathComponent("suite.yaml"), atomically: true, encoding: .utf8)
+        let run = try CLI.run(["run", dir.appendingPathComponent("suite.yaml").path, "--limit", "32", "--threads", "2"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let jobsDir = dir.appendingPathComponent("out/jobs")
+        let records = try FileManager.default.contentsOfDirectory(at: jobsDir, includingPropertiesForKeys: nil)
+            .map { try JSONSerialization.jsonObject(with: Data(contentsOf: $0)) as! [String: Any] }
+        #expect(records.count == 2)
+        for r in records {
+            let pruning = try #require((r["configuration"] as? [String: Any])?["pruning"] as? [String: Any])
+            #expect(pruning["mask_scores_learning_rate"] as? Double == 0.05)
+            if r["status"] as? String == "completed" {
+                let remaining = try #require((r["metrics"] as? [String: Double])?["remaining_weights"])
+                #expect(abs(remaining - 0.10) < 0.001)
+            }
+        }
+        let report = try CLI.run(["report", "pruning", dir.appendingPathComponent("out").path])
+        #expect(report.status == 0, "\(report.stderr)")
+        let rows = report.stdout.split(separator: "\n").filter { $0.hasPrefix("| movement-10 | movement |") }
+        #expect(rows.count == 2 && rows[0].contains("| bert | 1 |") && rows[1].contains("| bermo | 1 |"), "\(report.stdout)")
+        let empty = try CLI.run(["report", "pruning", dir.path])
+        #expect(empty.status != 0 && empty.stderr.contains("no jobs folder"), "\(empty.stderr)")
+    }
+
     /// The committed quickstart baseline gates: identical results pass, a metric pushed outside the
     /// suite's tolerance (0.02 absolute) fails with exit 1.
     @Test("compare against the committed quickstart baseline: 0 within tolerance, 1 on regression")
