@@ -127,4 +127,25 @@ public enum PruningReport {
         }
         return out
     }
+
+    /// Dev score against remaining weights, one chart per method: a line per variant through the method's
+    /// levels (tasks), each point at the mean over completed seeds with a ± std band on the score. Diverged
+    /// seeds have no final score and are left out (the table counts them).
+    public static func charts(_ rows: [Row], metricLabel: String = "dev score (%)") -> [(method: String, chart: SVGLineChart)] {
+        var methods: [String] = []
+        for r in rows where !methods.contains(r.method) { methods.append(r.method) }
+        return methods.map { method in
+            var variants: [String] = []
+            for r in rows where r.method == method && !variants.contains(r.variant) { variants.append(r.variant) }
+            let lines = variants.map { v in
+                SVGLineChart.Line(label: v, points: rows.filter { $0.method == method && $0.variant == v }.compactMap { r in
+                    guard let score = r.score, let remaining = r.remaining else { return nil }
+                    return SVGLineChart.Point(x: 100 * remaining.mean, mean: 100 * score.mean,
+                                              lower: 100 * (score.mean - score.std), upper: 100 * (score.mean + score.std))
+                })
+            }
+            return (method, SVGLineChart(title: "\(method): dev score vs remaining weights", xLabel: "remaining weights in pruned matrices (%)",
+                                         yLabel: metricLabel + " (mean ± std over completed seeds)", lines: lines))
+        }
+    }
 }

@@ -72,6 +72,8 @@ struct PruningStabilityReport: ParsableCommand {
 
     @Argument(help: "A run's output directory (holding jobs/).") var directory: String
     @Option(help: "Also write the table to this Markdown file.") var markdown: String?
+    @Option(help: "Write one SVG per method (dev score vs remaining weights, both variants) into this folder (default: <directory>/plots).")
+    var plots: String?
 
     func run() throws {
         let root = URL(fileURLWithPath: directory)
@@ -92,8 +94,16 @@ struct PruningStabilityReport: ParsableCommand {
             (rank(a.task, in: tasks), a.task, rank(a.variant, in: variants), a.variant, a.seed)
                 < (rank(b.task, in: tasks), b.task, rank(b.variant, in: variants), b.variant, b.seed)
         }
-        let text = PruningReport.markdown(PruningReport.rows(jobs))
+        let rows = PruningReport.rows(jobs)
+        let text = PruningReport.markdown(rows)
         print(text, terminator: "")
         if let markdown { try text.write(toFile: markdown, atomically: true, encoding: .utf8) }
+        let plotDir = plots.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent("plots")
+        try FileManager.default.createDirectory(at: plotDir, withIntermediateDirectories: true)
+        for (method, chart) in PruningReport.charts(rows) {
+            let file = plotDir.appendingPathComponent("pruning-\(method).svg")
+            try chart.render().write(to: file, atomically: true, encoding: .utf8)
+            FileHandle.standardError.write(Data("bermo: wrote \(file.path)\n".utf8))
+        }
     }
 }

@@ -52,3 +52,27 @@ struct PruningReportTests {
         #expect(PruningReport.Job(record: try record(plugin: "glue.finetune", status: "completed")) == nil)
     }
 }
+
+@Suite("Pruning sparsity charts")
+struct PruningChartTests {
+    @Test("one chart per method, a line per variant through its levels at the seed means")
+    func charts() {
+        func job(_ task: String, _ v: String, _ seed: Int, _ score: Double?, _ remaining: Double, status: String = "completed") -> PruningReport.Job {
+            PruningReport.Job(task: task, variant: v, seed: seed, method: "l0", finalThreshold: 0.1, finalLambda: 1, status: status,
+                              finalScore: score, majorityScore: 0.5, remainingWeights: remaining)
+        }
+        let jobs = [job("l0-a", "bert", 1, 0.80, 0.20), job("l0-a", "bert", 2, 0.78, 0.22),
+                    job("l0-b", "bert", 1, nil, 0.05, status: "diverged"), job("l0-b", "bert", 2, 0.70, 0.04),
+                    job("l0-a", "bermo", 1, 0.81, 0.10)]
+        let charts = PruningReport.charts(PruningReport.rows(jobs))
+        #expect(charts.count == 1 && charts[0].method == "l0")
+        let lines = charts[0].chart.lines
+        #expect(lines.map(\.label) == ["bert", "bermo"])
+        // Sorted by x: l0-b (the diverged seed has no score, but its remaining weights count) then l0-a.
+        #expect(lines[0].points.count == 2)
+        #expect(abs(lines[0].points[0].x - 4.5) < 1e-9 && abs(lines[0].points[0].mean - 70) < 1e-9)
+        #expect(abs(lines[0].points[1].x - 21) < 1e-9 && abs(lines[0].points[1].mean - 79) < 1e-9)
+        #expect(lines[0].points[1].upper > 79 && lines[0].points[1].lower < 79)
+        #expect(charts[0].chart.render().contains("<svg"))
+    }
+}
