@@ -120,7 +120,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PruningPluginTests",
-            dependencies: ["PruningPlugin", "BermoRuntime", "BermoHarness", "BermoTestSupport"],
+            dependencies: ["PruningPlugin", "GLUEPlugin", "BermoRuntime", "BermoHarness", "BermoTestSupport"],
             path: "Tests/PruningPluginTests"
         ),
         // Runs the built `bermo` executable end to end.

@@ -28,7 +28,7 @@ public struct GLUEFinetunePlugin: TaskPlugin {
 
     /// Decodes a GLUE task's parameters; `extraKeys` are read by a derived plugin (e.g. `glue.prune`).
     public static func decode(_ p: TaskParameters, context: PrepareContext, extraKeys: [String] = []) throws -> GLUEJob {
-        try p.rejectUnknown(allowed: ["glue_task", "dev_split", "convergence_target"] + extraKeys
+        try p.rejectUnknown(allowed: ["glue_task", "dev_split", "convergence_target", "save_checkpoints"] + extraKeys
                             + GLUEHyperparameters.knownKeys.filter { $0 != "seed" })
         let name = try p.string("glue_task", default: p.taskID)
         guard let id = GLUETaskID(named: name) else {
@@ -75,7 +75,8 @@ public struct GLUEFinetunePlugin: TaskPlugin {
             .filter { FileManager.default.fileExists(atPath: $0.path) }
             .map { DataFile($0, fetchHint: "bermo data fetch glue --tasks \(id.rawValue)") }
         return GLUEJob(task: task, hyperparameters: h, devSplit: devSplit, target: target,
-                       dataDirectory: context.dataDirectory, files: files)
+                       dataDirectory: context.dataDirectory, files: files,
+                       saveCheckpoints: try p.bool("save_checkpoints", default: false))
     }
 }
 
@@ -87,6 +88,10 @@ public struct GLUEJob: PreparedTask {
         public let target: Double?
         public let dataDirectory: URL
         let files: [DataFile]
+        /// Save a resumable state at every evaluation into the job's artifacts (`checkpoint/`) and resume
+        /// from it when an interrupted job is run again; removed when the job ends. Not part of the job's
+        /// configuration (it does not change what is computed), so turning it on reuses finished jobs.
+        public var saveCheckpoints = false
 
         public var dataFiles: [DataFile] { files }
 
@@ -136,9 +141,13 @@ public struct GLUEJob: PreparedTask {
             }
             let loaded = try job.loadModel(numLabels: task.kind.numLabels)
             let total = h.maxSteps ?? h.fineTuneConfig().totalSteps(trainCount: min(dataset.train.examples.count, h.maxTrainSamples ?? .max))
+            let checkpoint = try saveCheckpoints
+                ? Checkpointing(directory: job.artifactsDirectory.appendingPathComponent("checkpoint"), sourceDirectory: job.model.directory())
+                : nil
             let result = try GLUERunner.run(dataset, model: loaded.model, tokenizer: loaded.tokenizer, hyperparameters: h,
                                             freeze: freeze, hook: hook.map { make in { try make(loaded.model, $0, $1) } },
-                                            logSamples: job.logSamples) { event in
+                                            checkpoint: checkpoint, logSamples: job.logSamples) { event in
+                if case .resumed(let step) = event { job.log("resumed from its checkpoint at step \(step)") }
                 if case .step(let step, _, _) = event { job.progress(Double(step) / Double(max(total, 1)), "step \(step)/\(total)") }
                 if case .evaluation(let point) = event { job.log(String(format: "step %d: score %.4f", point.step, point.score)) }
             }

@@ -70,8 +70,19 @@ public struct GLUESample: Codable, Sendable {
     public var prediction: String
 }
 
+/// Where a GLUE run keeps its resumable state.
+public struct Checkpointing: Sendable {
+    /// The checkpoint folder (a `TrainerCheckpoint` plus the curve so far); removed when the run ends.
+    public var directory: URL
+    /// The model's own directory (config.json and tokenizer files are copied from it).
+    public var sourceDirectory: URL
+    static let curveFile = "glue_curve.json"
+    public init(directory: URL, sourceDirectory: URL) { self.directory = directory; self.sourceDirectory = sourceDirectory }
+}
+
 /// What a caller hears while a job runs.
 public enum GLUEProgress: Sendable {
+    case resumed(step: Int)
     case step(step: Int, total: Int, loss: Float)
     case evaluation(GLUECurvePoint)
     case diverged(step: Int, reason: String)
@@ -96,10 +107,13 @@ public enum GLUERunner {
     /// - Parameters:
     ///   - freeze: parameter groups not trained (pruning freezes the embeddings, as emmental does).
     ///   - hook: built once the run length is known (e.g. a pruning schedule); takes part in every step.
+    ///   - checkpoint: where to save a resumable state at every evaluation (and resume from, when it holds
+    ///     one); the hook's state and the curve so far are part of it.
     public static func run(_ dataset: GLUEDataset, model: BertModel, tokenizer: BertTokenizer,
                            hyperparameters h: GLUEHyperparameters,
                            freeze: [ParameterLayout.Group] = [],
                            hook: ((FineTuneConfig, _ trainCount: Int) throws -> TrainingHook)? = nil,
+                           checkpoint: Checkpointing? = nil,
                            logSamples: Bool = false,
                            progress: (GLUEProgress) -> Void = { _ in }) throws -> GLUERunResult {
         try h.validate()
@@ -125,7 +139,17 @@ public enum GLUERunner {
         }
 
         var curve: [GLUECurvePoint] = []
-        if h.evalOnStart {
+        var resumed = false
+        if let checkpoint, let dir = TrainerCheckpoint.latest(in: checkpoint.directory) {
+            try TrainerCheckpoint.resume(tuner, from: dir)
+            let file = dir.appendingPathComponent(Checkpointing.curveFile)
+            do { curve = try JSONDecoder().decode([GLUECurvePoint].self, from: Data(contentsOf: file)) } catch {
+                throw RuntimeError("\(file.path): cannot read the saved dev curve (\(error)); delete \(checkpoint.directory.path) to start this job over")
+            }
+            resumed = true
+            progress(.resumed(step: tuner.step))
+        }
+        if h.evalOnStart && !resumed {
             var metrics: [String: [String: Double]] = [:]
             for s in evalSets where !s.examples.isEmpty {
                 metrics[s.name] = GLUEMetrics.compute(task, predictions: tuner.predict(s.examples), examples: s.examples)
@@ -157,7 +181,11 @@ public enum GLUERunner {
             case .diverged(let step, let reason):
                 progress(.diverged(step: step, reason: reason))
             }
+        }, checkpoint: checkpoint.map { c in
+            { t in try TrainerCheckpoint.save(t, sourceDirectory: c.sourceDirectory, to: c.directory,
+                                              extraFiles: [Checkpointing.curveFile: try JSONEncoder().encode(curve)]) }
         })
+        if let checkpoint { TrainerCheckpoint.remove(checkpoint.directory) }   // finished: the state is no longer needed
 
         let top = Convergence.best(curve.map { Convergence.Point(step: $0.step, examplesSeen: $0.examplesSeen, score: $0.score) })
         var baseline: [String: [String: Double]] = [:]

@@ -104,8 +104,8 @@ struct ScheduleTests {
 
 @Suite("glue.prune reads its pruning block")
 struct PrunePluginParameterTests {
-    func prepare(_ pruning: String) throws -> JSONValue {
-        let yaml = "glue_task: sst2\nmax_steps: 200\nwarmup_steps: 20\npruning: \(pruning)\n"
+    func prepare(_ pruning: String, extra: String = "") throws -> JSONValue {
+        let yaml = "glue_task: sst2\nmax_steps: 200\nwarmup_steps: 20\n\(extra)pruning: \(pruning)\n"
         let node = try YAMLFile.parse(yaml, displayPath: "s.yaml")
         let params = TaskParameters(taskID: "sst2-prune", pluginID: "glue.prune", location: node.location, entries: node.entries ?? [])
         let context = PrepareContext(taskID: "sst2-prune", dataDirectory: DataPaths.root, suiteFile: "s.yaml")
@@ -123,6 +123,12 @@ struct PrunePluginParameterTests {
         #expect(spec.globalTopK && spec.globalTopKInterval == 7 && spec.evaluationThreshold == .final)
         // The keys the plugin reads are exactly the Codable ones.
         #expect(Set(p.keys) == Set(PruningSpec.fieldNames))
+    }
+
+    @Test("save_checkpoints is accepted and leaves the configuration (hence the job id) unchanged")
+    func saveCheckpointsIsNotConfiguration() throws {
+        let block = "{method: movement, final_threshold: 0.1}"
+        #expect(try prepare(block, extra: "save_checkpoints: true\n") == prepare(block))
     }
 
     @Test("an unknown key in the block is a located error with the known keys")

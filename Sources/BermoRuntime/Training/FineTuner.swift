@@ -97,6 +97,11 @@ public final class FineTuner: @unchecked Sendable {
         // A collapse is a fall back to the majority level after the model had learned something: the
         // first evaluations of every run sit at that level, which is no divergence.
         var lastLoss: Float = .nan, constantEvals = 0, hasLearned = false
+        for entry in history {   // a resumed run continues the count where the checkpoint left it
+            guard let collapsed = entry.collapsed else { continue }
+            hasLearned = hasLearned || !collapsed
+            constantEvals = collapsed && hasLearned ? constantEvals + 1 : 0
+        }
         let startStep = step
         while step < total {
             let epoch = step / perEpoch, within = step % perEpoch
@@ -116,13 +121,14 @@ public final class FineTuner: @unchecked Sendable {
             observer(.step(step: step, total: total, loss: loss))
             let evalNow = step == total || (config.evalSteps.map { step % $0 == 0 } ?? false)
             if evalNow {
-                let entry = evaluationEntry(evalSets: evalSets, encodings: devEncs, loss: loss,
-                                            lr: rates[.encoder].map { $0 * factor },
-                                            gradNorm: norm, epoch: Double(step) / Double(perEpoch))
-                history.append(entry.0)
-                observer(.evaluation(entry.0))
+                var (entry, predictions) = evaluationEntry(evalSets: evalSets, encodings: devEncs, loss: loss,
+                                                           lr: rates[.encoder].map { $0 * factor },
+                                                           gradNorm: norm, epoch: Double(step) / Double(perEpoch))
+                let collapsed = isCollapsed(predictions, evalSets[0].examples)
+                entry.collapsed = collapsed
+                history.append(entry)
+                observer(.evaluation(entry))
                 try checkpoint?(self)
-                let collapsed = isCollapsed(entry.1, evalSets[0].examples)
                 hasLearned = hasLearned || !collapsed
                 constantEvals = collapsed && hasLearned ? constantEvals + 1 : 0
                 if let patience = config.collapsePatience, constantEvals >= patience {

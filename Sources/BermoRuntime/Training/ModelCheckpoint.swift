@@ -44,9 +44,10 @@ public enum ModelCheckpoint {
     }
 }
 
-/// A resumable training state: the model checkpoint, AdamW's moments, the step, the dropout RNG
-/// and the log so far. Written after each evaluation; the trainer state file goes last, so a state
-/// whose `trainer_state.json` exists is complete.
+/// A resumable training state: the model checkpoint, AdamW's moments, the step, the dropout RNG, the log
+/// so far and the training hook's own state (e.g. pruning scores). Written after each evaluation into a
+/// sibling `<dir>.partial` folder that then replaces `<dir>` by two renames, so a run killed at any moment
+/// leaves either the previous complete state or the new one (in `<dir>` or, between the renames, `<dir>.old`).
 public enum TrainerCheckpoint {
     struct State: Codable {
         var globalStep: Int
@@ -55,24 +56,53 @@ public enum TrainerCheckpoint {
         var config: FineTuneConfig
     }
 
-    public static func save(_ tuner: FineTuner, sourceDirectory: URL, to dir: URL) throws {
-        try ModelCheckpoint.save(tuner.model, sourceDirectory: sourceDirectory, kind: tuner.kind, to: dir)
+    /// Saves `tuner` (and its hook's state) into `dir`; `extraFiles` (name → contents) are written into the
+    /// same folder, atomically with the rest (e.g. a caller's own curve).
+    public static func save(_ tuner: FineTuner, sourceDirectory: URL, to dir: URL, extraFiles: [String: Data] = [:]) throws {
+        let fm = FileManager.default
+        let partial = sibling(dir, "partial"), old = sibling(dir, "old")
+        try? fm.removeItem(at: partial)
+        try ModelCheckpoint.save(tuner.model, sourceDirectory: sourceDirectory, kind: tuner.kind, to: partial)
         let n = tuner.model.layout.total
         try SafetensorsWriter.write([("adamw.m", [n], UnsafeBufferPointer(start: tuner.optimizer.m.base, count: n)),
                                      ("adamw.v", [n], UnsafeBufferPointer(start: tuner.optimizer.v.base, count: n))],
-                                    to: dir.appendingPathComponent("optimizer.safetensors"))
+                                    to: partial.appendingPathComponent("optimizer.safetensors"))
+        try tuner.hook?.saveState(to: partial)
+        for (name, data) in extraFiles { try data.write(to: partial.appendingPathComponent(name)) }
         let state = State(globalStep: tuner.step, rng: tuner.rng, logHistory: tuner.history, config: tuner.config)
         let enc = JSONEncoder(); enc.keyEncodingStrategy = .convertToSnakeCase; enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try enc.encode(state).write(to: dir.appendingPathComponent("trainer_state.json"), options: .atomic)
+        try enc.encode(state).write(to: partial.appendingPathComponent("trainer_state.json"))
+        try? fm.removeItem(at: old)
+        if fm.fileExists(atPath: dir.path) { try fm.moveItem(at: dir, to: old) }
+        try fm.moveItem(at: partial, to: dir)
+        try? fm.removeItem(at: old)
+    }
+
+    /// The folder holding the latest complete state under `dir` (`dir` itself, or `<dir>.old` when a run
+    /// was killed between the two renames of `save`), or nil.
+    public static func latest(in dir: URL) -> URL? {
+        [dir, sibling(dir, "old")].first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("trainer_state.json").path) }
     }
 
     /// True when `dir` holds a complete state to resume from.
-    public static func exists(in dir: URL) -> Bool {
-        FileManager.default.fileExists(atPath: dir.appendingPathComponent("trainer_state.json").path)
+    public static func exists(in dir: URL) -> Bool { latest(in: dir) != nil }
+
+    /// Removes a checkpoint and any leftovers of an interrupted save.
+    public static func remove(_ dir: URL) {
+        for d in [dir, sibling(dir, "partial"), sibling(dir, "old")] { try? FileManager.default.removeItem(at: d) }
     }
 
-    /// Loads weights, moments, step, RNG and log into `tuner` (built with the same model shape).
+    static func sibling(_ dir: URL, _ suffix: String) -> URL {
+        let d = dir.standardizedFileURL
+        return d.deletingLastPathComponent().appendingPathComponent(d.lastPathComponent + "." + suffix, isDirectory: true)
+    }
+
+    /// Loads weights, moments, step, RNG, log and the hook's state into `tuner` (built with the same model
+    /// shape, hyper-parameters and hook).
     public static func resume(_ tuner: FineTuner, from dir: URL) throws {
+        guard let dir = latest(in: dir) else {
+            throw RuntimeError("\(dir.path): no trainer_state.json to resume from; start without resuming")
+        }
         let dec = JSONDecoder(); dec.keyDecodingStrategy = .convertFromSnakeCase
         let statePath = dir.appendingPathComponent("trainer_state.json")
         let state: State
@@ -88,5 +118,6 @@ public enum TrainerCheckpoint {
         try opt.copyFloats("adamw.m", into: tuner.optimizer.m.base, count: tuner.model.layout.total)
         try opt.copyFloats("adamw.v", into: tuner.optimizer.v.base, count: tuner.model.layout.total)
         tuner.restore(step: state.globalStep, rng: state.rng, history: state.logHistory)
+        try tuner.hook?.restoreState(from: dir)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Lets a plugin take part in every training step without the trainer knowing what it does
 /// (pruning schedules use it: they install masked effective weights before the forward pass,
 /// turn ∂L/∂W' into ∂L/∂W and update their own scores after the backward pass).
@@ -12,9 +14,16 @@ public protocol TrainingHook: AnyObject {
     func prepareEvaluation(model: BertModel)
     /// Extra fields for the log entry written at each evaluation (e.g. current sparsity).
     func logFields(model: BertModel) -> [String: Double]
+    /// Writes the hook's own training state into a trainer checkpoint folder (pruning: scores and their
+    /// moments), so `TrainerCheckpoint` resumes a hooked run without knowing what the hook is.
+    func saveState(to directory: URL) throws
+    /// Restores what `saveState` wrote; called after the trainer's own state is back.
+    func restoreState(from directory: URL) throws
 }
 
 extension TrainingHook {
     public func prepareEvaluation(model: BertModel) {}
     public func logFields(model: BertModel) -> [String: Double] { [:] }
+    public func saveState(to directory: URL) throws {}
+    public func restoreState(from directory: URL) throws {}
 }

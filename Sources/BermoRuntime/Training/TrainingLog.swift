@@ -16,6 +16,9 @@ public struct LogEntry: Codable, Sendable, Equatable {
     public var mixGamma: Float?
     /// Fields a `TrainingHook` adds (e.g. `remaining_weights`, `threshold`).
     public var extra: [String: Double]?
+    /// Whether the primary eval set's predictions were at the majority level here (a single class, or no
+    /// better than the majority class): a resumed run rebuilds its collapse count from these.
+    public var collapsed: Bool?
 }
 
 /// How a run ended.
