@@ -48,23 +48,38 @@ public final class AdamW: @unchecked Sendable {
 }
 
 /// Global-norm gradient clipping (PyTorch's `clip_grad_norm_`): returns the norm before clipping.
+///
+/// The squared norm is summed over fixed blocks of `block` values (8-lane `Reductions.dot` inside a block,
+/// blocks combined in order in Double), so the result does not depend on the thread count, and the blocks
+/// run on our workers: a plain `s += g·g` loop over 22M gradients is a scalar dependency chain that cost
+/// about as much as the optimizer itself on short-sentence batches.
 public enum GradientClipping {
+    static let block = 1 << 16
+
     @discardableResult
     public static func clip(_ grads: ParameterBuffer, layout: ParameterLayout,
                             groups: Set<ParameterLayout.Group>, maxNorm: Float) -> Float {
         var sum = 0.0
         for t in layout.tensors where groups.contains(t.group) {
             let g = grads[t.offset]
-            var s: Float = 0
-            for i in 0..<t.count { s += g[i] * g[i] }
-            sum += Double(s)
+            let blocks = (t.count + block - 1) / block
+            var partial = [Double](repeating: 0, count: blocks)
+            partial.withUnsafeMutableBufferPointer { out in
+                Compute.parallelRanges(blocks) { r in
+                    for b in r {
+                        let start = b * block
+                        out[b] = Double(Reductions.dot(g + start, g + start, count: Swift.min(block, t.count - start)))
+                    }
+                }
+            }
+            for p in partial { sum += p }
         }
         let norm = Float(sum.squareRoot())
         guard maxNorm > 0, norm.isFinite, norm > maxNorm else { return norm }
         let scale = maxNorm / (norm + 1e-6)
         for t in layout.tensors where groups.contains(t.group) {
             let g = grads[t.offset]
-            for i in 0..<t.count { g[i] *= scale }
+            Compute.parallelRanges(t.count, grain: 16384) { r in for i in r { g[i] *= scale } }
         }
         return norm
     }

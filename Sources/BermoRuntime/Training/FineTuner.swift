@@ -161,7 +161,12 @@ public final class FineTuner: @unchecked Sendable {
         if dlogits.count < batch.count * model.numLabels { dlogits = [Float](repeating: 0, count: batch.count * model.numLabels) }
         let loss = dlogits.withUnsafeMutableBufferPointer { model.loss(head, targets, dlogits: $0.baseAddress) }
         guard loss.isFinite else { return (loss, .nan) }
-        gradients.zero()
+        // Only what backward writes needs clearing: frozen groups (e.g. pruning's 11.7M embedding
+        // weights) are neither written nor read.
+        for t in model.layout.tensors where trainable.contains(t.group) {
+            let g = gradients[t.offset]
+            Compute.parallelRanges(t.count, grain: 1 << 16) { r in (g + r.lowerBound).update(repeating: 0, count: r.count) }
+        }
         dlogits.withUnsafeBufferPointer {
             model.backward(batch, acts, head, dlogits: $0.baseAddress!, grads: gradients, scratch: scratch, trainable: trainable)
         }
