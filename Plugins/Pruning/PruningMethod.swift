@@ -190,7 +190,7 @@ public struct SoftMovementPruning: PruningMethod {
         let s = m.scores!, mask = m.mask, n = m.count
         let tau = Float(context.threshold)
         for i in 0..<n { mask[i] = PruningMath.sigmoid(s[i]) > tau ? 1 : 0 }
-        let kept = Int(Reduce.sum(mask, n))
+        let kept = Int(Reductions.blockedSum(mask, count: n))
         let floor = Self.minimumKept(n)
         if kept < floor {
             TopKMasking.writeKeys(m, key: .scores, into: context.keys)
@@ -220,7 +220,7 @@ enum SigmoidPenalty {
                     let dst = d + i
                     for j in 0..<len { dst[j] += gradientScale * g[j] * (1 - g[j]) }
                 }
-                total += Reduce.sum(g, len)
+                total += Reductions.blockedSum(g, count: len)
                 i += len
             }
             return total

@@ -446,7 +446,7 @@ public final class PruningSchedule: TrainingHook, @unchecked Sendable {
         }
     }
 
-    static func sumOfSquares(_ p: UnsafePointer<Float>, _ n: Int) -> Double { Reduce.sumOfSquares(p, n) }
+    static func sumOfSquares(_ p: UnsafePointer<Float>, _ n: Int) -> Double { Reductions.blockedSumOfSquares(p, count: n) }
 
     static func scale(_ p: UnsafeMutablePointer<Float>, _ n: Int, by s: Float) {
         for j in 0..<n { p[j] *= s }

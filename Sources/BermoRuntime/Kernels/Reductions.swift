@@ -44,4 +44,38 @@ public enum Reductions {
         while i < count { let d = x[i] - c; s += d * d; i += 1 }
         return s
     }
+
+    /// Block length of the blocked sums: Float lanes inside a block, Double across blocks.
+    public static let block = 1 << 16
+
+    /// Σ x[i] over a long buffer: two 8-lane Float accumulators per block of `block` values, blocks added
+    /// in order in Double, so millions of values keep their precision and the order is fixed.
+    public static func blockedSum(_ x: UnsafePointer<Float>, count: Int) -> Double {
+        blocked(x, count, lanes: { acc, v in acc + v }, scalar: { $0 })
+    }
+
+    /// Σ x[i]² with the same blocking as `blockedSum`.
+    public static func blockedSumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
+        blocked(x, count, lanes: { acc, v in acc.addingProduct(v, v) }, scalar: { $0 * $0 })
+    }
+
+    @inline(__always)
+    private static func blocked(_ p: UnsafePointer<Float>, _ n: Int,
+                                lanes: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>, scalar: (Float) -> Float) -> Double {
+        var total = 0.0, i = 0
+        while i < n {
+            let end = Swift.min(n, i + block)
+            var a = SIMD8<Float>(), b = SIMD8<Float>()
+            var j = i
+            while j + 16 <= end {
+                a = lanes(a, load(p, j))
+                b = lanes(b, load(p, j + 8))
+                j += 16
+            }
+            var s = (a + b).sum()
+            while j < end { s += scalar(p[j]); j += 1 }
+            total += Double(s); i = end
+        }
+        return total
+    }
 }

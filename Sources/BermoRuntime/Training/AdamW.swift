@@ -49,12 +49,12 @@ public final class AdamW: @unchecked Sendable {
 
 /// Global-norm gradient clipping (PyTorch's `clip_grad_norm_`): returns the norm before clipping.
 ///
-/// The squared norm is summed over fixed blocks of `block` values (8-lane `Reductions.dot` inside a block,
-/// blocks combined in order in Double), so the result does not depend on the thread count, and the blocks
+/// The squared norm is summed over fixed blocks (`Reductions.blockedSumOfSquares`: 8-lane Float inside a
+/// block, blocks combined in order in Double), so the result does not depend on the thread count, and the blocks
 /// run on our workers: a plain `s += g·g` loop over 22M gradients is a scalar dependency chain that cost
 /// about as much as the optimizer itself on short-sentence batches.
 public enum GradientClipping {
-    static let block = 1 << 16
+    static let block = Reductions.block
 
     @discardableResult
     public static func clip(_ grads: ParameterBuffer, layout: ParameterLayout,
@@ -68,7 +68,7 @@ public enum GradientClipping {
                 Compute.parallelRanges(blocks) { r in
                     for b in r {
                         let start = b * block
-                        out[b] = Double(Reductions.dot(g + start, g + start, count: Swift.min(block, t.count - start)))
+                        out[b] = Reductions.blockedSumOfSquares(g + start, count: Swift.min(block, t.count - start))
                     }
                 }
             }
