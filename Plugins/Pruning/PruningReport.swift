@@ -80,7 +80,10 @@ public enum PruningReport {
         public var divergedAt: [Int]
         /// Over completed seeds (learned or at the majority level).
         public var score: (mean: Double, std: Double)?
+        /// Over every seed: where completed seeds ended and where diverged ones stopped.
         public var remaining: (mean: Double, std: Double)?
+        /// Over completed seeds only (the x of the charts, whose y is the completed seeds' score).
+        public var completedRemaining: (mean: Double, std: Double)?
         /// Seeds that did not end learned, as a fraction.
         public var failureRate: Double { seeds == 0 ? 0 : Double(majority + diverged) / Double(seeds) }
     }
@@ -100,7 +103,8 @@ public enum PruningReport {
                        diverged: outcomes.filter { $0 == .diverged }.count,
                        divergedAt: group.compactMap { $0.status == "diverged" ? $0.divergedAtStep : nil },
                        score: meanStd(group.compactMap(\.finalScore)),
-                       remaining: meanStd(group.compactMap(\.remainingWeights)))
+                       remaining: meanStd(group.compactMap(\.remainingWeights)),
+                       completedRemaining: meanStd(group.filter { $0.status == "completed" }.compactMap(\.remainingWeights)))
         }
     }
 
@@ -115,7 +119,7 @@ public enum PruningReport {
 
     /// The table as Markdown (scores and remaining weights in percent).
     public static func markdown(_ rows: [Row]) -> String {
-        var out = "| task | method | variant | seeds | learned | at majority | diverged (steps) | not learned | dev score (completed) | remaining weights |\n"
+        var out = "| task | method | variant | seeds | learned | at majority | diverged (steps) | not learned | dev score (completed) | remaining weights (at the end or at divergence) |\n"
         out += "|---|---|---|---:|---:|---:|---|---:|---:|---:|\n"
         func pct(_ v: (mean: Double, std: Double)?) -> String {
             v.map { String(format: "%.2f ± %.2f", 100 * $0.mean, 100 * $0.std) } ?? "—"
@@ -129,8 +133,8 @@ public enum PruningReport {
     }
 
     /// Dev score against remaining weights, one chart per method: a line per variant through the method's
-    /// levels (tasks), each point at the mean over completed seeds with a ± std band on the score. Diverged
-    /// seeds have no final score and are left out (the table counts them).
+    /// levels (tasks), each point at the mean over completed seeds (remaining weights and score) with a ± std
+    /// band on the score. Diverged seeds have no final score and are left out (the table counts them).
     public static func charts(_ rows: [Row], metricLabel: String = "dev score (%)") -> [(method: String, chart: SVGLineChart)] {
         var methods: [String] = []
         for r in rows where !methods.contains(r.method) { methods.append(r.method) }
@@ -139,7 +143,7 @@ public enum PruningReport {
             for r in rows where r.method == method && !variants.contains(r.variant) { variants.append(r.variant) }
             let lines = variants.map { v in
                 SVGLineChart.Line(label: v, points: rows.filter { $0.method == method && $0.variant == v }.compactMap { r in
-                    guard let score = r.score, let remaining = r.remaining else { return nil }
+                    guard let score = r.score, let remaining = r.completedRemaining else { return nil }
                     return SVGLineChart.Point(x: 100 * remaining.mean, mean: 100 * score.mean,
                                               lower: 100 * (score.mean - score.std), upper: 100 * (score.mean + score.std))
                 })

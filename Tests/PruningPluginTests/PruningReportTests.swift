@@ -68,9 +68,9 @@ struct PruningChartTests {
         #expect(charts.count == 1 && charts[0].method == "l0")
         let lines = charts[0].chart.lines
         #expect(lines.map(\.label) == ["bert", "bermo"])
-        // Sorted by x: l0-b (the diverged seed has no score, but its remaining weights count) then l0-a.
+        // Sorted by x: l0-b (only its completed seed: the diverged one has no score) then l0-a.
         #expect(lines[0].points.count == 2)
-        #expect(abs(lines[0].points[0].x - 4.5) < 1e-9 && abs(lines[0].points[0].mean - 70) < 1e-9)
+        #expect(abs(lines[0].points[0].x - 4) < 1e-9 && abs(lines[0].points[0].mean - 70) < 1e-9)
         #expect(abs(lines[0].points[1].x - 21) < 1e-9 && abs(lines[0].points[1].mean - 79) < 1e-9)
         #expect(lines[0].points[1].upper > 79 && lines[0].points[1].lower < 79)
         #expect(charts[0].chart.render().contains("<svg"))
