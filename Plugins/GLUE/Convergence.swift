@@ -120,6 +120,11 @@ public enum Convergence {
         /// Mean normalized area under the curve of each variant over all seeds.
         public var baselineMeanArea: Double?
         public var candidateMeanArea: Double?
+        /// The best score any run had before training (its step-0 evaluation), when the curves have one.
+        public var startScore: Double?
+        /// False when the target is at or below `startScore`: an untrained head already meets it (e.g. the
+        /// majority-class level on MRPC), so steps to it measure nothing and no speed-up is given.
+        public var informative: Bool { startScore.map { target > $0 } ?? true }
     }
 
     /// Compares baseline and candidate curves seed by seed (pairs matched by seed). The target is resolved
@@ -147,7 +152,9 @@ public enum Convergence {
             }
             rows.append(row)
         }
-        let ratios = rows.compactMap(\.speedup)
+        let starts = (Array(baseline.values) + Array(candidate.values)).compactMap { c in c.first(where: { $0.step == 0 })?.score }
+        let start = starts.max()
+        let ratios = start.map { t > $0 } ?? true ? rows.compactMap(\.speedup) : []
         let mean = ratios.isEmpty ? nil : ratios.reduce(0, +) / Double(ratios.count)
         let std = mean.map { m in ratios.count < 2 ? 0 : (ratios.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(ratios.count - 1)).squareRoot() }
         func meanArea(_ curves: [UInt64: [Point]]) -> Double? {
@@ -158,7 +165,7 @@ public enum Convergence {
         return Speedup(target: t, perSeed: rows, mean: mean, std: std,
                        seedsBothReached: count(.bothReached), seedsOnlyCandidateReached: count(.onlyCandidateReached),
                        seedsOnlyBaselineReached: count(.onlyBaselineReached), seedsNeitherReached: count(.neitherReached),
-                       baselineMeanArea: meanArea(baseline), candidateMeanArea: meanArea(candidate))
+                       baselineMeanArea: meanArea(baseline), candidateMeanArea: meanArea(candidate), startScore: start)
     }
 
     private static func sorted(_ curve: [Point]) -> [Point] {

@@ -52,7 +52,9 @@ struct ConvergenceReport: ParsableCommand {
                 let r = rows.compactMap { $0 }
                 return r.isEmpty ? "—" : String(format: "%.0f", Double(r.reduce(0, +)) / Double(r.count))
             }
-            let speed = s.mean.map { String(format: "%.2fx ± %.2f", $0, s.std ?? 0) } ?? "—"
+            let speed = !s.informative
+                ? String(format: "— (target ≤ the untrained score %.4f; pass --target-value above it)", s.startScore ?? 0)
+                : s.mean.map { String(format: "%.2fx ± %.2f", $0, s.std ?? 0) } ?? "—"
             lines.append("| \(task) | \(String(format: "%.4f", s.target)) | \(meanSteps(s.perSeed.map(\.baseline.stepsToTarget))) | "
                 + "\(meanSteps(s.perSeed.map(\.candidate.stepsToTarget))) | \(speed) | "
                 + "\(s.seedsBothReached) / \(s.seedsOnlyCandidateReached) / \(s.seedsOnlyBaselineReached) / \(s.seedsNeitherReached) |")

@@ -74,5 +74,18 @@ struct ConvergenceTests {
                                                          candidate: [1: Self.curve([(1000, 0.7), (3000, 0.84)])],
                                                          target: .fractionOfBaselineBest(1.0)))
         #expect(abs(paperLike.mean! - 5.0 / 3) < 1e-12)
+        #expect(paperLike.informative && paperLike.startScore == nil)   // no step-0 evaluation: nothing to check
+    }
+
+    @Test("a target the untrained head already meets (step 0) gives no speed-up")
+    func targetBelowStart() throws {
+        // MRPC-like: the majority-class level (0.748) at step 0 is above 95% of BERT's best (0.95 × 0.78).
+        let bert: [UInt64: [P]] = [1: Self.curve([(0, 0.748), (25, 0.70), (50, 0.78)])]
+        let bermo: [UInt64: [P]] = [1: Self.curve([(0, 0.748), (25, 0.75), (50, 0.77)])]
+        let s = try #require(Convergence.speedup(baseline: bert, candidate: bermo, target: .fractionOfBaselineBest(0.95)))
+        #expect(s.startScore == 0.748 && !s.informative)
+        #expect(s.mean == nil && s.perSeed[0].candidate.stepsToTarget == 0)
+        let above = try #require(Convergence.speedup(baseline: bert, candidate: bermo, target: .value(0.76)))
+        #expect(above.informative && above.mean == 1.0)
     }
 }
