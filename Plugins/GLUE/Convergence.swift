@@ -124,8 +124,11 @@ public enum Convergence {
         public var startScore: Double?
         /// False when the target is at or below `startScore`: an untrained head already meets it (e.g. the
         /// majority-class level on MRPC), so steps to it measure nothing and no speed-up is given.
-        public var informative: Bool { startScore.map { target > $0 } ?? true }
+        public var informative: Bool { Convergence.informative(target: target, startScore: startScore) }
     }
+
+    /// Whether steps to `target` mean anything: not when an untrained run (step 0) already scores at or above it.
+    static func informative(target: Double, startScore: Double?) -> Bool { startScore.map { target > $0 } ?? true }
 
     /// Compares baseline and candidate curves seed by seed (pairs matched by seed). The target is resolved
     /// once from all baseline curves (see `resolve`); nil when it cannot be (fraction target, empty curves).
@@ -154,7 +157,7 @@ public enum Convergence {
         }
         let starts = (Array(baseline.values) + Array(candidate.values)).compactMap { c in c.first(where: { $0.step == 0 })?.score }
         let start = starts.max()
-        let ratios = start.map { t > $0 } ?? true ? rows.compactMap(\.speedup) : []
+        let ratios = informative(target: t, startScore: start) ? rows.compactMap(\.speedup) : []
         let mean = ratios.isEmpty ? nil : ratios.reduce(0, +) / Double(ratios.count)
         let std = mean.map { m in ratios.count < 2 ? 0 : (ratios.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(ratios.count - 1)).squareRoot() }
         func meanArea(_ curves: [UInt64: [Point]]) -> Double? {

@@ -108,13 +108,11 @@ public enum PruningReport {
         }
     }
 
-    /// Mean and sample standard deviation (0 for one value); nil when empty.
+    /// The harness's mean and sample standard deviation, with 0 for one value; nil when empty.
     static func meanStd(_ values: [Double]) -> (mean: Double, std: Double)? {
         guard !values.isEmpty else { return nil }
-        let mean = values.reduce(0, +) / Double(values.count)
-        guard values.count > 1 else { return (mean, 0) }
-        let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1)
-        return (mean, variance.squareRoot())
+        let (mean, std) = Aggregate.statistics(values)
+        return (mean, std ?? 0)
     }
 
     /// The table as Markdown (scores and remaining weights in percent).

@@ -210,7 +210,7 @@ public final class PruningSchedule: TrainingHook, @unchecked Sendable {
                             let scale = lam / Float(K * Double(n))
                             pen[i] = self.method.penaltySum(view, gradientScale: scale, into: lam != 0 ? ds : nil) / Double(n)
                         }
-                        sq[i] = Self.sumOfSquares(ds, n)
+                        sq[i] = Reductions.blockedSumOfSquares(ds, count: n)
                     }
                     let mask = view.mask
                     for j in 0..<n { g[j] *= mask[j] }
@@ -219,16 +219,14 @@ public final class PruningSchedule: TrainingHook, @unchecked Sendable {
         }
         lastPenalty = penalties.reduce(0, +) / K
         if let optimizer, let scores, let scoreGrads {
-            var norm2 = scoreSquares.reduce(0, +)
+            // Joint clipping of weights and scores (emmental), with the trainer's clipping pieces.
             let groups = Set(options.trainableGroups ?? ParameterLayout.Group.allCases)
-            let tensors = model.layout.tensors.filter { groups.contains($0.group) }
-            for t in tensors { norm2 += Self.sumOfSquares(gradients[t.offset], t.count) }
-            let norm = norm2.squareRoot()
+            let norm = (scoreSquares.reduce(0, +) + GradientClipping.squaredNorm(gradients, layout: model.layout, groups: groups)).squareRoot()
             lastGradNorm = norm
             if let maxNorm = options.maxGradNorm, norm.isFinite, norm > Double(maxNorm) {
                 let scale = Float(Double(maxNorm) / (norm + 1e-6))
-                for t in tensors { Self.scale(gradients[t.offset], t.count, by: scale) }
-                Self.scale(scoreGrads.base, maskedCount, by: scale)
+                GradientClipping.scale(gradients, layout: model.layout, groups: groups, by: scale)
+                GradientClipping.scale(scoreGrads.base, count: maskedCount, by: scale)
             }
             let warm = options.learningRateWarmupSteps ?? schedule.warmupSteps
             let factor = options.learningRateSchedule.factor(step: step, warmup: warm, total: schedule.totalSteps)
@@ -444,11 +442,5 @@ public final class PruningSchedule: TrainingHook, @unchecked Sendable {
                 TopKSelection.mask(mask, keys: UnsafeBufferPointer(start: keys + m.start, count: m.count), keep: floor, scratch: scratch)
             }
         }
-    }
-
-    static func sumOfSquares(_ p: UnsafePointer<Float>, _ n: Int) -> Double { Reductions.blockedSumOfSquares(p, count: n) }
-
-    static func scale(_ p: UnsafeMutablePointer<Float>, _ n: Int, by s: Float) {
-        for j in 0..<n { p[j] *= s }
     }
 }

@@ -5,6 +5,16 @@ import Foundation
 import GLUEPlugin
 import PruningPlugin
 
+/// Every readable job record of a run's output directory (the harness's `JobStore`), or an error saying
+/// the directory is not one.
+func finishedJobs(_ layout: OutputLayout) throws -> [JobRecord] {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: layout.jobs.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        throw ValidationFailure("\(layout.jobs.path): no jobs folder; pass the output directory of a `bermo run`")
+    }
+    return JobStore(layout).allRecords()
+}
+
 /// Reports that compare jobs with each other, which no single job can compute.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,20 +38,15 @@ struct ConvergenceReport: ParsableCommand {
     @Option(help: "Also write the table to this Markdown file.") var markdown: String?
 
     func run() throws {
-        let jobsDir = URL(fileURLWithPath: directory).appendingPathComponent("jobs")
-        guard let files = try? FileManager.default.contentsOfDirectory(at: jobsDir, includingPropertiesForKeys: nil) else {
-            throw ValidationFailure("\(jobsDir.path): no jobs folder; pass the output directory of a `bermo run`")
-        }
-        let decoder = HarnessJSON.decoder()
+        let layout = OutputLayout(URL(fileURLWithPath: directory))
         var curves: [String: [String: [UInt64: [Convergence.Point]]]] = [:]  // task -> variant -> seed -> curve
-        for f in files where f.pathExtension == "json" {
-            guard let record = try? decoder.decode(JobRecord.self, from: Data(contentsOf: f)), record.status == "completed",
-                  let series = record.series.first(where: { $0.name == "dev score" }) else { continue }
+        for record in try finishedJobs(layout) {
+            guard record.status == "completed", let series = record.series.first(where: { $0.name == "dev score" }) else { continue }
             let batch = Int(record.configuration["per_device_train_batch_size"]?.doubleValue ?? 32)
             let points = series.points.map { Convergence.Point(step: Int($0.x), examplesSeen: Int($0.x) * batch, score: $0.y) }
             curves[record.task, default: [:]][record.variantName, default: [:]][UInt64(record.seed)] = points
         }
-        guard !curves.isEmpty else { throw ValidationFailure("\(jobsDir.path): no completed job with a dev curve (glue.finetune with eval_steps)") }
+        guard !curves.isEmpty else { throw ValidationFailure("\(layout.jobs.path): no completed job with a dev curve (glue.finetune with eval_steps)") }
         let target: Convergence.Target = targetValue.map { .value($0) } ?? .fractionOfBaselineBest(targetFraction)
         var lines = ["| task | target | \(baseline) steps (mean) | \(candidate) steps (mean) | speed-up (mean ± std) | seeds both / only \(candidate) / only \(baseline) / neither |",
                      "|---|---:|---:|---:|---:|---|"]
@@ -78,18 +83,11 @@ struct PruningStabilityReport: ParsableCommand {
     var plots: String?
 
     func run() throws {
-        let root = URL(fileURLWithPath: directory)
-        let jobsDir = root.appendingPathComponent("jobs")
-        guard let files = try? FileManager.default.contentsOfDirectory(at: jobsDir, includingPropertiesForKeys: nil) else {
-            throw ValidationFailure("\(jobsDir.path): no jobs folder; pass the output directory of a `bermo run`")
-        }
-        let decoder = HarnessJSON.decoder()
-        var jobs = files.filter { $0.pathExtension == "json" }.compactMap { f in
-            (try? decoder.decode(JobRecord.self, from: Data(contentsOf: f))).flatMap(PruningReport.Job.init(record:))
-        }
-        guard !jobs.isEmpty else { throw ValidationFailure("\(jobsDir.path): no finished glue.prune job") }
+        let root = URL(fileURLWithPath: directory), layout = OutputLayout(root)
+        var jobs = try finishedJobs(layout).compactMap(PruningReport.Job.init(record:))
+        guard !jobs.isEmpty else { throw ValidationFailure("\(layout.jobs.path): no finished glue.prune job") }
         // The suite's task and variant order when results.json tells it, else by name.
-        let doc = try? decoder.decode(ResultsDocument.self, from: Data(contentsOf: root.appendingPathComponent("results.json")))
+        let doc = try? ResultsDocument.read(layout.results)
         let tasks = doc?.jobs.map(\.task) ?? [], variants = doc?.jobs.map(\.variant) ?? []
         func rank(_ v: String, in order: [String]) -> Int { order.firstIndex(of: v) ?? Int.max }
         jobs.sort { a, b in

@@ -171,7 +171,7 @@ struct GradientTests {
         let grads = ParameterBuffer(count: model.layout.total)
         _ = Self.lossAndGradients(model, grads: grads)
         _ = s.afterBackward(0, total: 4, model: model, gradients: grads)
-        let norm = (PruningSchedule.sumOfSquares(grads.base, grads.count) + PruningSchedule.sumOfSquares(s.scoreGrads!.base, s.maskedCount)).squareRoot()
+        let norm = (Reductions.blockedSumOfSquares(grads.base, count: grads.count) + Reductions.blockedSumOfSquares(s.scoreGrads!.base, count: s.maskedCount)).squareRoot()
         #expect(s.lastGradNorm > 1e-4)
         #expect(abs(norm - 1e-5 * s.lastGradNorm / (s.lastGradNorm + 1e-6)) < 1e-10)
     }

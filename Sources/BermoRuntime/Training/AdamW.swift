@@ -52,35 +52,47 @@ public final class AdamW: @unchecked Sendable {
 /// The squared norm is summed over fixed blocks (`Reductions.blockedSumOfSquares`: 8-lane Float inside a
 /// block, blocks combined in order in Double), so the result does not depend on the thread count, and the blocks
 /// run on our workers: a plain `s += g·g` loop over 22M gradients is a scalar dependency chain that cost
-/// about as much as the optimizer itself on short-sentence batches.
+/// about as much as the optimizer itself on short-sentence batches. `squaredNorm` and `scale` are public so
+/// that a training hook clipping jointly with its own parameters (pruning scores) uses the same pieces.
 public enum GradientClipping {
-    static let block = Reductions.block
-
     @discardableResult
     public static func clip(_ grads: ParameterBuffer, layout: ParameterLayout,
                             groups: Set<ParameterLayout.Group>, maxNorm: Float) -> Float {
+        let norm = Float(squaredNorm(grads, layout: layout, groups: groups).squareRoot())
+        guard maxNorm > 0, norm.isFinite, norm > maxNorm else { return norm }
+        scale(grads, layout: layout, groups: groups, by: maxNorm / (norm + 1e-6))
+        return norm
+    }
+
+    /// Σ g² over the tensors of `groups`, each tensor summed in fixed blocks on the workers.
+    public static func squaredNorm(_ grads: ParameterBuffer, layout: ParameterLayout, groups: Set<ParameterLayout.Group>) -> Double {
         var sum = 0.0
-        for t in layout.tensors where groups.contains(t.group) {
-            let g = grads[t.offset]
-            let blocks = (t.count + block - 1) / block
-            var partial = [Double](repeating: 0, count: blocks)
-            partial.withUnsafeMutableBufferPointer { out in
-                Compute.parallelRanges(blocks) { r in
-                    for b in r {
-                        let start = b * block
-                        out[b] = Reductions.blockedSumOfSquares(g + start, count: Swift.min(block, t.count - start))
-                    }
+        for t in layout.tensors where groups.contains(t.group) { sum += squaredNorm(grads[t.offset], count: t.count) }
+        return sum
+    }
+
+    /// Σ p[i]² for one buffer: the same blocks as `Reductions.blockedSumOfSquares`, run in parallel.
+    public static func squaredNorm(_ p: UnsafePointer<Float>, count: Int) -> Double {
+        let block = Reductions.block, blocks = (count + block - 1) / block
+        var partial = [Double](repeating: 0, count: blocks)
+        partial.withUnsafeMutableBufferPointer { out in
+            Compute.parallelRanges(blocks) { r in
+                for b in r {
+                    let start = b * block
+                    out[b] = Reductions.blockedSumOfSquares(p + start, count: Swift.min(block, count - start))
                 }
             }
-            for p in partial { sum += p }
         }
-        let norm = Float(sum.squareRoot())
-        guard maxNorm > 0, norm.isFinite, norm > maxNorm else { return norm }
-        let scale = maxNorm / (norm + 1e-6)
-        for t in layout.tensors where groups.contains(t.group) {
-            let g = grads[t.offset]
-            Compute.parallelRanges(t.count, grain: 16384) { r in for i in r { g[i] *= scale } }
-        }
-        return norm
+        return partial.reduce(0, +)
+    }
+
+    /// Multiplies the gradients of `groups` by `factor`.
+    public static func scale(_ grads: ParameterBuffer, layout: ParameterLayout, groups: Set<ParameterLayout.Group>, by factor: Float) {
+        for t in layout.tensors where groups.contains(t.group) { scale(grads[t.offset], count: t.count, by: factor) }
+    }
+
+    /// Multiplies `count` values at `p` by `factor`, on the workers.
+    public static func scale(_ p: UnsafeMutablePointer<Float>, count: Int, by factor: Float) {
+        Compute.parallelRanges(count, grain: 16384) { r in for i in r { p[i] *= factor } }
     }
 }

@@ -97,11 +97,12 @@ public final class FineTuner: @unchecked Sendable {
         // A collapse is a fall back to the majority level after the model had learned something: the
         // first evaluations of every run sit at that level, which is no divergence.
         var lastLoss: Float = .nan, constantEvals = 0, hasLearned = false
-        for entry in history {   // a resumed run continues the count where the checkpoint left it
-            guard let collapsed = entry.collapsed else { continue }
+        func count(collapsed: Bool) {
             hasLearned = hasLearned || !collapsed
             constantEvals = collapsed && hasLearned ? constantEvals + 1 : 0
         }
+        // A resumed run continues the count where the checkpoint left it.
+        for entry in history { if let collapsed = entry.collapsed { count(collapsed: collapsed) } }
         let startStep = step
         while step < total {
             let epoch = step / perEpoch, within = step % perEpoch
@@ -129,8 +130,7 @@ public final class FineTuner: @unchecked Sendable {
                 history.append(entry)
                 observer(.evaluation(entry))
                 try checkpoint?(self)
-                hasLearned = hasLearned || !collapsed
-                constantEvals = collapsed && hasLearned ? constantEvals + 1 : 0
+                count(collapsed: collapsed)
                 if let patience = config.collapsePatience, constantEvals >= patience {
                     status = .diverged; divergedAt = step
                     reason = "dev predictions on '\(evalSets[0].name)' collapsed back (to a single class, or no better than the majority class) for \(constantEvals) evaluations in a row"
