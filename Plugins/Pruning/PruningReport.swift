@@ -146,8 +146,10 @@ public enum PruningReport {
                                               lower: 100 * (score.mean - score.std), upper: 100 * (score.mean + score.std))
                 })
             }
-            return (method, SVGLineChart(title: "\(method): dev score vs remaining weights", xLabel: "remaining weights in pruned matrices (%)",
-                                         yLabel: metricLabel + " (mean ± std over completed seeds)", lines: lines))
+            var chart = SVGLineChart(title: "\(method): dev score vs remaining weights", xLabel: "remaining weights in pruned matrices (%, log scale)",
+                                     yLabel: metricLabel + " (mean ± std over completed seeds)", lines: lines)
+            chart.xScale = .log10
+            return (method, chart)
         }
     }
 }

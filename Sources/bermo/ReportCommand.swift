@@ -72,15 +72,18 @@ struct ConvergenceReport: ParsableCommand {
 
 /// `bermo report pruning <output_dir>`: for every glue.prune task (method × level) and variant, how many
 /// seeds learned, ended at the majority-class level or diverged, with the dev score and remaining weights:
-/// the divergence-rate table behind "BERT diverges on SST-2 where BERMo does not".
+/// the divergence-rate table behind "BERT diverges on SST-2 where BERMo does not"; then, per method, the two
+/// heads' dev scores at equal remaining weights (the parameter-efficiency claim; see `EqualSparsity`).
 struct PruningStabilityReport: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "pruning", abstract: "Outcome of every fine-pruning job (learned, majority level, diverged) per method, level and variant.")
+        commandName: "pruning", abstract: "Outcome of every fine-pruning job (learned, majority level, diverged) per method, level and variant, and the heads compared at equal remaining weights.")
 
     @Argument(help: "A run's output directory (holding jobs/).") var directory: String
     @Option(help: "Also write the table to this Markdown file.") var markdown: String?
     @Option(help: "Write one SVG per method (dev score vs remaining weights, both variants) into this folder (default: <directory>/plots).")
     var plots: String?
+    @Option(help: "The variant the equal-sparsity comparison measures against.") var baseline = "bert"
+    @Option(help: "The variant compared with the baseline at equal remaining weights.") var candidate = "bermo"
 
     func run() throws {
         let root = URL(fileURLWithPath: directory), layout = OutputLayout(root)
@@ -95,7 +98,12 @@ struct PruningStabilityReport: ParsableCommand {
                 < (rank(b.task, in: tasks), b.task, rank(b.variant, in: variants), b.variant, b.seed)
         }
         let rows = PruningReport.rows(jobs)
-        let text = PruningReport.markdown(rows)
+        var text = PruningReport.markdown(rows)
+        let comparisons = EqualSparsity.compare(rows, baseline: baseline, candidate: candidate)
+        if !comparisons.isEmpty {
+            text += "\n### \(candidate) vs \(baseline) at equal remaining weights\n"
+                + EqualSparsity.markdown(comparisons, baseline: baseline, candidate: candidate)
+        }
         print(text, terminator: "")
         if let markdown { try text.write(toFile: markdown, atomically: true, encoding: .utf8) }
         let plotDir = plots.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent("plots")

@@ -101,9 +101,24 @@ import Testing
         element.attributes?.first { $0.name == name || $0.localName == name }?.stringValue
     }
 
+    @Test("a log10 x axis puts each decade the same width apart")
+    func logAxis() throws {
+        var chart = SVGLineChart(title: "t", xLabel: "x", yLabel: "y",
+                                 lines: [.init(label: "a", points: [.init(x: 1, mean: 1), .init(x: 10, mean: 2), .init(x: 100, mean: 3)])])
+        chart.xScale = .log10
+        let svg = chart.render()
+        let cx = svg.components(separatedBy: "<circle cx=\"").dropFirst().compactMap { Double($0.prefix { $0 != "\"" }) }
+        #expect(cx.count == 3)
+        #expect(abs((cx[1] - cx[0]) - (cx[2] - cx[1])) < 0.02)
+        #expect(svg.contains(">100</text>") && svg.contains(">1</text>"))
+    }
+
     @Test func niceTicksCoverTheRange() {
         #expect(SVGLineChart.ticksForTesting(min: 0.51, max: 0.77) == [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8])
         #expect(SVGLineChart.ticksForTesting(min: 0, max: 40) == [0, 10, 20, 30, 40])
+        #expect(SVGLineChart.logTicksForTesting(min: 0.5, max: 45) == [0.5, 1, 2, 5, 10, 20, 50])
+        #expect(SVGLineChart.logTicksForTesting(min: 0.7, max: 3) == [0.5, 1, 2, 5])
+        #expect(SVGLineChart.logTicksForTesting(min: 2, max: 2) == [2, 5])
         let flat = SVGLineChart.ticksForTesting(min: 3, max: 3)
         #expect(flat.first! < 3 && flat.last! > 3)
         let chart = SVGLineChart(title: "t & <u>", xLabel: "x", yLabel: "y", lines: [.init(label: "a", points: [.init(x: 1, mean: .nan)])])

@@ -76,3 +76,74 @@ struct PruningChartTests {
         #expect(charts[0].chart.render().contains("<svg"))
     }
 }
+
+@Suite("Equal-sparsity comparison")
+struct EqualSparsityTests {
+    typealias Level = EqualSparsity.Level
+
+    @Test("interpolates linearly in log(remaining) and never extrapolates")
+    func interpolation() throws {
+        let curve = [Level(task: "a", remaining: 0.01, score: 0.4), Level(task: "b", remaining: 0.10, score: 0.6)]
+        // Halfway in log space between 1% and 10% is sqrt(0.1) ≈ 3.16%.
+        #expect(abs(try #require(EqualSparsity.interpolate(curve, at: sqrt(0.001))) - 0.5) < 1e-12)
+        #expect(EqualSparsity.interpolate(curve, at: 0.10) == 0.6)
+        #expect(EqualSparsity.interpolate(curve, at: 0.005) == nil)
+        #expect(EqualSparsity.interpolate(curve, at: 0.2) == nil)
+    }
+
+    @Test("rows at every level inside the overlap; the mean difference is the log-space average")
+    func comparison() throws {
+        // Baseline covers 1%–100%, candidate 0.1%–10%: overlap 1%–10%.
+        let b = [Level(task: "b1", remaining: 0.01, score: 0.50), Level(task: "b2", remaining: 0.10, score: 0.70),
+                 Level(task: "b3", remaining: 1.0, score: 0.80)]
+        let c = [Level(task: "c1", remaining: 0.001, score: 0.40), Level(task: "c2", remaining: 0.01, score: 0.60),
+                 Level(task: "c3", remaining: 0.10, score: 0.70)]
+        let r = EqualSparsity.compare(method: "l0", baseline: b, candidate: c, baselineName: "bert", candidateName: "bermo")
+        #expect(r.overlap == 0.01...0.10)
+        // Both heads measured 1% and 10%: one row per level, naming both.
+        #expect(r.rows.map(\.remaining) == [0.01, 0.10])
+        #expect(r.rows.map(\.measuredBy) == ["bert, bermo", "bert, bermo"] && r.rows[0].task == "b1, c2")
+        #expect(abs(r.rows[0].difference - 0.10) < 1e-12 && abs(r.rows[1].difference) < 1e-12)
+        // The difference falls linearly in log x from +0.10 to 0: its average over the overlap is +0.05.
+        #expect(abs(try #require(r.meanDifference) - 0.05) < 1e-12)
+    }
+
+    @Test("a level only one head measured gets the other's interpolated score")
+    func interpolatedRow() throws {
+        let b = [Level(task: "b1", remaining: 0.01, score: 0.50), Level(task: "b2", remaining: 0.10, score: 0.70)]
+        let c = [Level(task: "c1", remaining: 0.02, score: 0.65), Level(task: "c2", remaining: 0.5, score: 0.8)]
+        let r = EqualSparsity.compare(method: "l0", baseline: b, candidate: c, baselineName: "bert", candidateName: "bermo")
+        #expect(r.overlap == 0.02...0.10)
+        #expect(r.rows.map(\.measuredBy) == ["bermo", "bert"])
+        let expectedBert = 0.50 + 0.20 * log(2) / log(10)  // bert at 2%, log-interpolated between 1% and 10%
+        #expect(abs(r.rows[0].baseline - expectedBert) < 1e-12 && r.rows[0].candidate == 0.65)
+        let md = EqualSparsity.markdown([r], baseline: "bert", candidate: "bermo")
+        #expect(md.contains("overlap 2.00%–10.00%") && md.contains("| 2.00% |") && md.contains("bermo (c1)"))
+    }
+
+    @Test("disjoint ranges give no comparison and say how to get one")
+    func disjoint() {
+        let b = [Level(task: "b", remaining: 0.2, score: 0.8), Level(task: "b2", remaining: 0.5, score: 0.8)]
+        let c = [Level(task: "c", remaining: 0.01, score: 0.7)]
+        let r = EqualSparsity.compare(method: "soft_movement", baseline: b, candidate: c)
+        #expect(r.overlap == nil && r.rows.isEmpty && r.meanDifference == nil)
+        let md = EqualSparsity.markdown([r], baseline: "bert", candidate: "bermo")
+        #expect(md.contains("no equal-sparsity comparison") && md.contains("20.00%–50.00%") && md.contains("widen the final_lambda grid"))
+    }
+
+    @Test("levels come from completed seeds of report rows, per method and variant")
+    func fromRows() {
+        func job(_ task: String, _ v: String, _ seed: Int, _ score: Double?, _ remaining: Double, status: String = "completed") -> PruningReport.Job {
+            PruningReport.Job(task: task, variant: v, seed: seed, method: "l0", finalThreshold: 0.1, finalLambda: 1, status: status,
+                              finalScore: score, majorityScore: 0, remainingWeights: remaining)
+        }
+        let rows = PruningReport.rows([job("l0-1", "bert", 1, 0.6, 0.30), job("l0-1", "bert", 2, 0.8, 0.10),
+                                       job("l0-9", "bert", 1, nil, 0.02, status: "diverged"),
+                                       job("l0-1", "bermo", 1, 0.7, 0.05), job("l0-9", "bermo", 1, 0.5, 0.01)])
+        let bert = EqualSparsity.levels(rows, method: "l0", variant: "bert")
+        #expect(bert.count == 1 && abs(bert[0].remaining - 0.2) < 1e-12 && abs(bert[0].score - 0.7) < 1e-12)
+        #expect(EqualSparsity.levels(rows, method: "l0", variant: "bermo").map(\.task) == ["l0-9", "l0-1"])
+        let comparisons = EqualSparsity.compare(rows, baseline: "bert", candidate: "bermo")
+        #expect(comparisons.count == 1 && comparisons[0].overlap == nil)
+    }
+}

@@ -23,6 +23,11 @@ public struct SVGLineChart {
     public var lines: [Line]
     public var width = 760.0
     public var height = 440.0
+    /// How x positions map to the page. `.log10` suits quantities spanning decades (remaining weights from
+    /// 80% down to 0.5%), where a linear axis would crowd every high-sparsity point against zero.
+    public var xScale: Scale = .linear
+
+    public enum Scale: Sendable { case linear, log10 }
 
     public init(title: String, xLabel: String, yLabel: String, lines: [Line]) {
         self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.lines = lines
@@ -35,13 +40,16 @@ public struct SVGLineChart {
 
     public func render() -> String {
         let finite = lines.flatMap(\.points).filter { $0.x.isFinite && $0.mean.isFinite }
-        let xs = finite.map(\.x)
+        let logX = xScale == .log10
+        let xs = finite.map(\.x).filter { !logX || $0 > 0 }
         let ys = finite.flatMap { [$0.mean, $0.lower, $0.upper] }.filter(\.isFinite)
-        let xTicks = Self.ticks(min: xs.min() ?? 0, max: xs.max() ?? 1)
+        let xTicks = logX ? Self.logTicks(min: xs.min() ?? 1, max: xs.max() ?? 10) : Self.ticks(min: xs.min() ?? 0, max: xs.max() ?? 1)
         let yTicks = Self.ticks(min: ys.min() ?? 0, max: ys.max() ?? 1)
         let x0 = xTicks.first!, x1 = xTicks.last!, y0 = yTicks.first!, y1 = yTicks.last!
         let plotW = width - left - right, plotH = height - top - bottom
-        func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * plotW }
+        func px(_ x: Double) -> Double {
+            logX ? left + (log10(x) - log10(x0)) / (log10(x1) - log10(x0)) * plotW : left + (x - x0) / (x1 - x0) * plotW
+        }
         func py(_ y: Double) -> Double { top + plotH - (y - y0) / (y1 - y0) * plotH }
         func f(_ v: Double) -> String { String(format: "%.2f", v) }
 
@@ -57,7 +65,8 @@ public struct SVGLineChart {
         let xDigits = Self.decimals(xTicks), yDigits = Self.decimals(yTicks)
         for t in xTicks {
             svg += "  <line class=\"grid\" x1=\"\(f(px(t)))\" y1=\"\(f(top))\" x2=\"\(f(px(t)))\" y2=\"\(f(top + plotH))\" stroke=\"#e5e5e5\"/>\n"
-            svg += "  <text class=\"tick\" x=\"\(f(px(t)))\" y=\"\(f(top + plotH + 18))\" text-anchor=\"middle\">\(String(format: "%.\(xDigits)f", t))</text>\n"
+            let label = logX ? String(format: "%g", t) : String(format: "%.\(xDigits)f", t)
+            svg += "  <text class=\"tick\" x=\"\(f(px(t)))\" y=\"\(f(top + plotH + 18))\" text-anchor=\"middle\">\(label)</text>\n"
         }
         for t in yTicks {
             svg += "  <line class=\"grid\" x1=\"\(f(left))\" y1=\"\(f(py(t)))\" x2=\"\(f(left + plotW))\" y2=\"\(f(py(t)))\" stroke=\"#e5e5e5\"/>\n"
@@ -71,7 +80,7 @@ public struct SVGLineChart {
         // Bands first, so every line is drawn on top of every band.
         for (i, line) in lines.enumerated() {
             let color = Self.palette[i % Self.palette.count]
-            let pts = line.points.filter { $0.x.isFinite && $0.lower.isFinite && $0.upper.isFinite }
+            let pts = line.points.filter { $0.x.isFinite && (!logX || $0.x > 0) && $0.lower.isFinite && $0.upper.isFinite }
             guard pts.count > 1, pts.contains(where: { $0.upper > $0.lower }) else { continue }
             let upper = pts.map { "\(f(px($0.x))) \(f(py($0.upper)))" }
             let lower = pts.reversed().map { "\(f(px($0.x))) \(f(py($0.lower)))" }
@@ -79,7 +88,7 @@ public struct SVGLineChart {
         }
         for (i, line) in lines.enumerated() {
             let color = Self.palette[i % Self.palette.count]
-            let pts = line.points.filter { $0.x.isFinite && $0.mean.isFinite }
+            let pts = line.points.filter { $0.x.isFinite && (!logX || $0.x > 0) && $0.mean.isFinite }
             guard let first = pts.first else { continue }
             let d = "M\(f(px(first.x))) \(f(py(first.mean)))" + pts.dropFirst().map { " L\(f(px($0.x))) \(f(py($0.mean)))" }.joined()
             svg += "  <path class=\"line\" data-series=\"\(XML.escape(line.label))\" d=\"\(d)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
@@ -114,8 +123,24 @@ public struct SVGLineChart {
         return ticks
     }
 
+    /// Log-axis ticks: 1, 2 and 5 × 10^k from the one at or below `min` to the one at or above `max` (positive
+    /// values only); a range within one such step is widened to its neighbours.
+    static func logTicks(min lo: Double, max hi: Double) -> [Double] {
+        let lo = lo > 0 ? lo : 1, hi = Swift.max(hi, lo)
+        var ticks: [Double] = []
+        var k = Int(floor(log10(lo))) - 1
+        while ticks.last.map({ $0 < hi * (1 - 1e-9) }) ?? true {
+            for m in [1.0, 2, 5] { ticks.append((m * pow(10, Double(k)) * 1e9).rounded() / 1e9) }
+            k += 1
+        }
+        let first = ticks.lastIndex { $0 <= lo * (1 + 1e-9) } ?? 0
+        let last = ticks.firstIndex { $0 >= hi * (1 - 1e-9) } ?? ticks.count - 1
+        return Array(ticks[first...Swift.max(last, first + 1)])
+    }
+
     /// The tick positions `render` uses for a data range (exposed for tests).
     public static func ticksForTesting(min lo: Double, max hi: Double) -> [Double] { ticks(min: lo, max: hi) }
+    public static func logTicksForTesting(min lo: Double, max hi: Double) -> [Double] { logTicks(min: lo, max: hi) }
 
     /// Decimals needed to tell ticks apart.
     static func decimals(_ ticks: [Double]) -> Int {

@@ -3,7 +3,8 @@ import Foundation
 
 /// Runs a suite's jobs one after another (the runtime already uses every core inside a job), writing
 /// each finished job to its own file at once, so killing the process loses only the job in progress,
-/// and a rerun picks up where it stopped.
+/// and a rerun picks up where it stopped. Each job is claimed while it runs (`JobClaims`), so several
+/// processes started on one output directory share the jobs.
 public final class SuiteRunner: @unchecked Sendable {
     public let registry: PluginRegistry
     public let options: RunOptions
@@ -41,13 +42,27 @@ public final class SuiteRunner: @unchecked Sendable {
         if !options.force { for job in selected { existing[job.id] = store.record(job.id) } }
         let tracker = ProgressTracker(total: selected.count, toRun: selected.count - existing.count)
 
+        let claims = JobClaims(layout)
         var records: [JobRecord] = [], ran: [String] = [], reused: [String] = [], failures: [JobFailure] = []
+        var elsewhere: [Job] = []
         for (k, job) in selected.enumerated() {
-            if let record = existing[job.id] {
+            // Another process on this directory may have finished the job since the plan was made.
+            if let record = existing[job.id] ?? (options.force ? nil : store.record(job.id)) {
                 records.append(record); reused.append(job.id)
                 continue
             }
             let name = job.name(withModel: withModel)
+            if case .heldBy(let holder) = try claims.claim(job.id) {
+                console.log("bermo: [\(k + 1)/\(selected.count)] \(name): being run by another process (\(holder)); left to it")
+                elsewhere.append(job)
+                continue
+            }
+            defer { claims.release(job.id) }
+            // A process that finished the job between the check above and the claim wrote its record first.
+            if !options.force, let record = store.record(job.id) {
+                records.append(record); reused.append(job.id)
+                continue
+            }
             tracker.start(index: k + 1, name: name)
             console.status(tracker.line(fraction: 0, note: ""))
             do {
@@ -65,6 +80,12 @@ public final class SuiteRunner: @unchecked Sendable {
             tracker.finish()
         }
         console.endStatus()
+        // Jobs left to other processes count when they have finished by now; the last process to finish
+        // writes the complete results.
+        var unfinished: [Job] = []
+        for job in elsewhere {
+            if let record = store.record(job.id) { records.append(record); reused.append(job.id) } else { unfinished.append(job) }
+        }
 
         let suiteInfo = ResultsDocument.SuiteInfo(name: prepared.suite.name, hash: prepared.suite.hash, file: prepared.suite.file,
                                                   description: prepared.suite.description, tolerance: prepared.suite.tolerance.json)
@@ -73,9 +94,15 @@ public final class SuiteRunner: @unchecked Sendable {
         try HarnessJSON.write(results, to: layout.results)
 
         var notes: [String] = []
+        if !unfinished.isEmpty {
+            notes.append("\(unfinished.count) job(s) are still being run by another process; results.json is complete once the last "
+                + "process finishes (or rerun this command then to collect them)")
+        }
         var comparison: Comparison?
         if let baseline = prepared.suite.baseline {
-            if options.shard != nil {
+            if !unfinished.isEmpty {
+                notes.append("the baseline was not applied because jobs are still running elsewhere")
+            } else if options.shard != nil {
                 notes.append("the baseline was not applied to one shard: merge the shards with `bermo merge`, then run `bermo compare`")
             } else if options.limit != nil {
                 notes.append("the baseline was not applied because --limit changes the metrics; run without --limit to gate")
