@@ -11,12 +11,17 @@ import Foundation
 /// nothing is claimed. The summary is the difference averaged over the overlap in log(remaining weights),
 /// exact for the piecewise-linear curves.
 public enum EqualSparsity {
-    /// One measured level of one head: mean remaining weights and mean dev score over its completed seeds.
+    /// One measured level of one head: mean remaining weights and mean dev score over its completed seeds
+    /// (`completed` of `seeds`; the others diverged and have no final score).
     public struct Level: Sendable, Equatable {
         public var task: String
         public var remaining: Double
         public var score: Double
-        public init(task: String, remaining: Double, score: Double) { self.task = task; self.remaining = remaining; self.score = score }
+        public var completed: Int
+        public var seeds: Int
+        public init(task: String, remaining: Double, score: Double, completed: Int = 1, seeds: Int = 1) {
+            self.task = task; self.remaining = remaining; self.score = score; self.completed = completed; self.seeds = seeds
+        }
     }
 
     /// One row of the comparison: both heads' scores at one remaining-weight level.
@@ -24,9 +29,9 @@ public enum EqualSparsity {
         public var remaining: Double
         public var baseline: Double
         public var candidate: Double
-        /// The task whose measured level this row sits at, and the head that measured it.
-        public var measuredBy: String
-        public var task: String
+        /// The head(s) that measured this level, with the task and its completed/total seeds; the other
+        /// head's score is interpolated.
+        public var measuredBy: [String]
         public var difference: Double { candidate - baseline }
     }
 
@@ -47,7 +52,7 @@ public enum EqualSparsity {
     public static func levels(_ rows: [PruningReport.Row], method: String, variant: String) -> [Level] {
         rows.filter { $0.method == method && $0.variant == variant }.compactMap { r in
             guard let s = r.score, let x = r.completedRemaining, x.mean > 0 else { return nil }
-            return Level(task: r.task, remaining: x.mean, score: s.mean)
+            return Level(task: r.task, remaining: x.mean, score: s.mean, completed: r.seeds - r.diverged, seeds: r.seeds)
         }.sorted { $0.remaining < $1.remaining }
     }
 
@@ -76,11 +81,11 @@ public enum EqualSparsity {
             .sorted { $0.0.remaining < $1.0.remaining }
         for (level, head) in marks {
             guard let sb = interpolate(b, at: level.remaining), let sc = interpolate(c, at: level.remaining) else { continue }
+            let mark = "\(head): \(level.task), \(level.completed)/\(level.seeds) seeds"
             if let last = out.rows.last, last.remaining == level.remaining {  // both heads measured this very level
-                out.rows[out.rows.count - 1].measuredBy += ", \(head)"
-                out.rows[out.rows.count - 1].task += ", \(level.task)"
+                out.rows[out.rows.count - 1].measuredBy.append(mark)
             } else {
-                out.rows.append(Row(remaining: level.remaining, baseline: sb, candidate: sc, measuredBy: head, task: level.task))
+                out.rows.append(Row(remaining: level.remaining, baseline: sb, candidate: sc, measuredBy: [mark]))
             }
         }
         if out.rows.count == 1 || lo == hi {
@@ -125,11 +130,11 @@ public enum EqualSparsity {
             }
             out += String(format: "overlap %.2f%%–%.2f%% remaining; %@ − %@ averaged over it (log scale): %+.2f points\n\n",
                           100 * overlap.lowerBound, 100 * overlap.upperBound, candidate, baseline, 100 * mean)
-            out += "| remaining weights | \(baseline) | \(candidate) | \(candidate) − \(baseline) | level measured by (task); the other head interpolated |\n"
+            out += "| remaining weights | \(baseline) | \(candidate) | \(candidate) − \(baseline) | measured by (task, completed/all seeds); the other head interpolated |\n"
             out += "|---:|---:|---:|---:|---|\n"
             for r in c.rows {
                 out += String(format: "| %.2f%% | %.2f | %.2f | %+.2f | ", 100 * r.remaining, 100 * r.baseline, 100 * r.candidate, 100 * r.difference)
-                    + "\(r.measuredBy) (\(r.task)) |\n"
+                    + r.measuredBy.joined(separator: "; ") + " |\n"
             }
         }
         return out

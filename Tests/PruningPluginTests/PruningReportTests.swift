@@ -102,7 +102,7 @@ struct EqualSparsityTests {
         #expect(r.overlap == 0.01...0.10)
         // Both heads measured 1% and 10%: one row per level, naming both.
         #expect(r.rows.map(\.remaining) == [0.01, 0.10])
-        #expect(r.rows.map(\.measuredBy) == ["bert, bermo", "bert, bermo"] && r.rows[0].task == "b1, c2")
+        #expect(r.rows[0].measuredBy == ["bert: b1, 1/1 seeds", "bermo: c2, 1/1 seeds"] && r.rows[1].measuredBy.count == 2)
         #expect(abs(r.rows[0].difference - 0.10) < 1e-12 && abs(r.rows[1].difference) < 1e-12)
         // The difference falls linearly in log x from +0.10 to 0: its average over the overlap is +0.05.
         #expect(abs(try #require(r.meanDifference) - 0.05) < 1e-12)
@@ -114,11 +114,11 @@ struct EqualSparsityTests {
         let c = [Level(task: "c1", remaining: 0.02, score: 0.65), Level(task: "c2", remaining: 0.5, score: 0.8)]
         let r = EqualSparsity.compare(method: "l0", baseline: b, candidate: c, baselineName: "bert", candidateName: "bermo")
         #expect(r.overlap == 0.02...0.10)
-        #expect(r.rows.map(\.measuredBy) == ["bermo", "bert"])
+        #expect(r.rows.map(\.measuredBy) == [["bermo: c1, 1/1 seeds"], ["bert: b2, 1/1 seeds"]])
         let expectedBert = 0.50 + 0.20 * log(2) / log(10)  // bert at 2%, log-interpolated between 1% and 10%
         #expect(abs(r.rows[0].baseline - expectedBert) < 1e-12 && r.rows[0].candidate == 0.65)
         let md = EqualSparsity.markdown([r], baseline: "bert", candidate: "bermo")
-        #expect(md.contains("overlap 2.00%–10.00%") && md.contains("| 2.00% |") && md.contains("bermo (c1)"))
+        #expect(md.contains("overlap 2.00%–10.00%") && md.contains("| 2.00% |") && md.contains("| bermo: c1, 1/1 seeds |"))
     }
 
     @Test("disjoint ranges give no comparison and say how to get one")
@@ -142,6 +142,7 @@ struct EqualSparsityTests {
                                        job("l0-1", "bermo", 1, 0.7, 0.05), job("l0-9", "bermo", 1, 0.5, 0.01)])
         let bert = EqualSparsity.levels(rows, method: "l0", variant: "bert")
         #expect(bert.count == 1 && abs(bert[0].remaining - 0.2) < 1e-12 && abs(bert[0].score - 0.7) < 1e-12)
+        #expect(bert[0].completed == 2 && bert[0].seeds == 2)  // l0-9 (one diverged seed, no completed one) gives no level
         #expect(EqualSparsity.levels(rows, method: "l0", variant: "bermo").map(\.task) == ["l0-9", "l0-1"])
         let comparisons = EqualSparsity.compare(rows, baseline: "bert", candidate: "bermo")
         #expect(comparisons.count == 1 && comparisons[0].overlap == nil)
