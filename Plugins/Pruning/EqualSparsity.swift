@@ -113,6 +113,12 @@ public enum EqualSparsity {
         return p.score + t * (q.score - p.score)
     }
 
+    /// A difference in points, rounded to two decimals first so that a tiny negative prints as +0.00.
+    static func points(_ fraction: Double) -> Double {
+        let p = (100 * fraction * 100).rounded() / 100
+        return p == 0 ? 0 : p
+    }
+
     /// The comparisons as Markdown (percent): per method the overlap, one line per level inside it and the
     /// mean difference, or why there is nothing to compare.
     public static func markdown(_ comparisons: [Comparison], baseline: String, candidate: String) -> String {
@@ -129,11 +135,11 @@ public enum EqualSparsity {
                 continue
             }
             out += String(format: "overlap %.2f%%–%.2f%% remaining; %@ − %@ averaged over it (log scale): %+.2f points\n\n",
-                          100 * overlap.lowerBound, 100 * overlap.upperBound, candidate, baseline, 100 * mean)
+                          100 * overlap.lowerBound, 100 * overlap.upperBound, candidate, baseline, points(mean))
             out += "| remaining weights | \(baseline) | \(candidate) | \(candidate) − \(baseline) | measured by (task, completed/all seeds); the other head interpolated |\n"
             out += "|---:|---:|---:|---:|---|\n"
             for r in c.rows {
-                out += String(format: "| %.2f%% | %.2f | %.2f | %+.2f | ", 100 * r.remaining, 100 * r.baseline, 100 * r.candidate, 100 * r.difference)
+                out += String(format: "| %.2f%% | %.2f | %.2f | %+.2f | ", 100 * r.remaining, 100 * r.baseline, 100 * r.candidate, points(r.difference))
                     + r.measuredBy.joined(separator: "; ") + " |\n"
             }
         }

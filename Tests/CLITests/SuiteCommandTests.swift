@@ -124,6 +124,13 @@ struct SuiteCommandTests {
         #expect(report.status == 0, "\(report.stderr)")
         let rows = report.stdout.split(separator: "\n").filter { $0.hasPrefix("| movement-10 | movement |") }
         #expect(rows.count == 2 && rows[0].contains("| bert | 1 |") && rows[1].contains("| bermo | 1 |"), "\(report.stdout)")
+        // Then the heads at equal remaining weights: both at the 10% target when both completed, else why not.
+        #expect(report.stdout.contains("### bermo vs bert at equal remaining weights"), "\(report.stdout)")
+        let completed = records.filter { $0["status"] as? String == "completed" }.count
+        #expect(report.stdout.contains(completed == 2 ? "**movement**: overlap 10.00%–10.00% remaining" : "**movement**: no equal-sparsity comparison"),
+                "\(report.stdout)")
+        let svg = try String(contentsOf: dir.appendingPathComponent("out/plots/pruning-movement.svg"), encoding: .utf8)
+        #expect(svg.contains("log scale"))
         let empty = try CLI.run(["report", "pruning", dir.path])
         #expect(empty.status != 0 && empty.stderr.contains("no jobs folder"), "\(empty.stderr)")
     }

@@ -119,6 +119,11 @@ struct EqualSparsityTests {
         #expect(abs(r.rows[0].baseline - expectedBert) < 1e-12 && r.rows[0].candidate == 0.65)
         let md = EqualSparsity.markdown([r], baseline: "bert", candidate: "bermo")
         #expect(md.contains("overlap 2.00%–10.00%") && md.contains("| 2.00% |") && md.contains("| bermo: c1, 1/1 seeds |"))
+        // A difference below half a hundredth of a point prints as +0.00, not -0.00.
+        let tiny = EqualSparsity.compare(method: "l0", baseline: [Level(task: "b", remaining: 0.05, score: 0.700001)],
+                                         candidate: [Level(task: "c", remaining: 0.05, score: 0.7)])
+        let tinyText = EqualSparsity.markdown([tiny], baseline: "bert", candidate: "bermo")
+        #expect(tinyText.contains("| +0.00 |") && !tinyText.contains("-0.00"))
     }
 
     @Test("disjoint ranges give no comparison and say how to get one")
