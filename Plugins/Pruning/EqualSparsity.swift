@@ -48,22 +48,23 @@ public enum EqualSparsity {
         public var meanDifference: Double?
     }
 
-    /// Each head's levels for a method: one per task with at least one completed seed, sorted by remaining.
+    /// Each head's levels for a curve (`PruningReport.Row.curve`: the method, with its settings when they
+    /// vary): one per task with at least one completed seed, sorted by remaining.
     public static func levels(_ rows: [PruningReport.Row], method: String, variant: String) -> [Level] {
-        rows.filter { $0.method == method && $0.variant == variant }.compactMap { r in
+        rows.filter { $0.curve == method && $0.variant == variant }.compactMap { r in
             guard let s = r.score, let x = r.completedRemaining, x.mean > 0 else { return nil }
             return Level(task: r.task, remaining: x.mean, score: s.mean, completed: r.seeds - r.diverged, seeds: r.seeds)
         }.sorted { $0.remaining < $1.remaining }
     }
 
-    /// The comparison for every method in `rows` that both variants ran.
+    /// The comparison for every curve in `rows` that both variants ran.
     public static func compare(_ rows: [PruningReport.Row], baseline: String, candidate: String) -> [Comparison] {
         var methods: [String] = []
-        for r in rows where !methods.contains(r.method) { methods.append(r.method) }
+        for r in rows where !methods.contains(r.curve) { methods.append(r.curve) }
         return methods.compactMap { method in
             let b = levels(rows, method: method, variant: baseline), c = levels(rows, method: method, variant: candidate)
-            guard rows.contains(where: { $0.method == method && $0.variant == baseline }),
-                  rows.contains(where: { $0.method == method && $0.variant == candidate }) else { return nil }
+            guard rows.contains(where: { $0.curve == method && $0.variant == baseline }),
+                  rows.contains(where: { $0.curve == method && $0.variant == candidate }) else { return nil }
             return compare(method: method, baseline: b, candidate: c, baselineName: baseline, candidateName: candidate)
         }
     }

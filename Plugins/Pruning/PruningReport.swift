@@ -26,14 +26,18 @@ public enum PruningReport {
         /// The majority-class predictor's task score on the same eval sets.
         public var majorityScore: Double?
         public var remainingWeights: Double?
+        /// The method's other settings (everything in the `pruning:` block but the method, `final_lambda` and
+        /// `final_threshold`, values as canonical JSON): jobs of one method whose settings differ (say an L0
+        /// sweep with scores starting at 5 beside one at 2.197) are different curves, not levels of one.
+        public var settings: [String: String]
 
         public init(task: String, variant: String, seed: Int, method: String, finalThreshold: Double, finalLambda: Double,
                     status: String, divergedAtStep: Int? = nil, finalScore: Double? = nil, majorityScore: Double? = nil,
-                    remainingWeights: Double? = nil) {
+                    remainingWeights: Double? = nil, settings: [String: String] = [:]) {
             self.task = task; self.variant = variant; self.seed = seed; self.method = method
             self.finalThreshold = finalThreshold; self.finalLambda = finalLambda; self.status = status
             self.divergedAtStep = divergedAtStep; self.finalScore = finalScore; self.majorityScore = majorityScore
-            self.remainingWeights = remainingWeights
+            self.remainingWeights = remainingWeights; self.settings = settings
         }
 
         /// nil for records of other plugins and for skipped jobs.
@@ -44,6 +48,12 @@ public enum PruningReport {
                 guard case .object(let o) = value else { return nil }
                 return o.values.compactMap { $0["score"]?.doubleValue }
             } ?? []
+            var settings: [String: String] = [:]
+            if case .object(let block) = pruning {
+                for (key, value) in block where !["method", "final_lambda", "final_threshold"].contains(key) {
+                    settings[key] = value.canonical
+                }
+            }
             self.init(task: record.task, variant: record.variantName, seed: record.seed,
                       method: pruning["method"]?.stringValue ?? "?",
                       finalThreshold: pruning["final_threshold"]?.doubleValue ?? .nan,
@@ -51,7 +61,7 @@ public enum PruningReport {
                       status: record.status, divergedAtStep: record.divergedAtStep,
                       finalScore: record.status == "completed" ? record.metrics["score"] : nil,
                       majorityScore: sets.isEmpty ? nil : sets.reduce(0, +) / Double(sets.count),
-                      remainingWeights: record.metrics["remaining_weights"])
+                      remainingWeights: record.metrics["remaining_weights"], settings: settings)
         }
 
         /// `majority` when the final dev score is within `margin` of the majority-class predictor's.
@@ -70,6 +80,9 @@ public enum PruningReport {
         public var task: String
         public var variant: String
         public var method: String
+        /// The method, plus the settings that tell its curves apart when jobs of the method differ in more
+        /// than their level (e.g. `l0 (mask_scale 5)`); charts and the equal-sparsity comparison go by it.
+        public var curve: String
         public var finalThreshold: Double
         public var finalLambda: Double
         public var seeds: Int
@@ -96,7 +109,8 @@ public enum PruningReport {
             let group = jobs.filter { $0.task == task && $0.variant == variant }.sorted { $0.seed < $1.seed }
             let outcomes = group.map { $0.outcome() }
             let first = group[0]
-            return Row(task: task, variant: variant, method: first.method, finalThreshold: first.finalThreshold,
+            return Row(task: task, variant: variant, method: first.method, curve: curve(of: first, among: jobs),
+                       finalThreshold: first.finalThreshold,
                        finalLambda: first.finalLambda, seeds: group.count,
                        learned: outcomes.filter { $0 == .learned }.count,
                        majority: outcomes.filter { $0 == .majority }.count,
@@ -106,6 +120,15 @@ public enum PruningReport {
                        remaining: meanStd(group.compactMap(\.remainingWeights)),
                        completedRemaining: meanStd(group.filter { $0.status == "completed" }.compactMap(\.remainingWeights)))
         }
+    }
+
+    /// `job`'s method, followed by each setting whose value is not the same for every job of that method.
+    static func curve(of job: Job, among jobs: [Job]) -> String {
+        let peers = jobs.filter { $0.method == job.method }
+        let keys = Set(peers.flatMap(\.settings.keys)).sorted()
+        let varying = keys.filter { k in Set(peers.map { $0.settings[k] ?? "default" }).count > 1 }
+        guard !varying.isEmpty else { return job.method }
+        return job.method + " (" + varying.map { "\($0) \(job.settings[$0] ?? "default")" }.joined(separator: ", ") + ")"
     }
 
     /// The harness's mean and sample standard deviation, with 0 for one value; nil when empty.
@@ -124,23 +147,23 @@ public enum PruningReport {
         }
         for r in rows {
             let diverged = r.divergedAt.isEmpty ? "\(r.diverged)" : "\(r.diverged) (\(r.divergedAt.map(String.init).joined(separator: ", ")))"
-            out += "| \(r.task) | \(r.method) | \(r.variant) | \(r.seeds) | \(r.learned) | \(r.majority) | \(diverged) | "
+            out += "| \(r.task) | \(r.curve) | \(r.variant) | \(r.seeds) | \(r.learned) | \(r.majority) | \(diverged) | "
                 + String(format: "%.0f%%", 100 * r.failureRate) + " | \(pct(r.score)) | \(pct(r.remaining)) |\n"
         }
         return out
     }
 
-    /// Dev score against remaining weights, one chart per method: a line per variant through the method's
-    /// levels (tasks), each point at the mean over completed seeds (remaining weights and score) with a ± std
+    /// Dev score against remaining weights, one chart per curve (a method, with its settings when they vary):
+    /// a line per variant through the curve's levels (tasks), each point at the mean over completed seeds (remaining weights and score) with a ± std
     /// band on the score. Diverged seeds have no final score and are left out (the table counts them).
     public static func charts(_ rows: [Row], metricLabel: String = "dev score (%)") -> [(method: String, chart: SVGLineChart)] {
         var methods: [String] = []
-        for r in rows where !methods.contains(r.method) { methods.append(r.method) }
+        for r in rows where !methods.contains(r.curve) { methods.append(r.curve) }
         return methods.map { method in
             var variants: [String] = []
-            for r in rows where r.method == method && !variants.contains(r.variant) { variants.append(r.variant) }
+            for r in rows where r.curve == method && !variants.contains(r.variant) { variants.append(r.variant) }
             let lines = variants.map { v in
-                SVGLineChart.Line(label: v, points: rows.filter { $0.method == method && $0.variant == v }.compactMap { r in
+                SVGLineChart.Line(label: v, points: rows.filter { $0.curve == method && $0.variant == v }.compactMap { r in
                     guard let score = r.score, let remaining = r.completedRemaining else { return nil }
                     return SVGLineChart.Point(x: 100 * remaining.mean, mean: 100 * score.mean,
                                               lower: 100 * (score.mean - score.std), upper: 100 * (score.mean + score.std))

@@ -87,10 +87,13 @@ struct PruningStabilityReport: ParsableCommand {
 
     func run() throws {
         let root = URL(fileURLWithPath: directory), layout = OutputLayout(root)
-        var jobs = try finishedJobs(layout).compactMap(PruningReport.Job.init(record:))
+        // The run's jobs as results.json lists them (job files of earlier suite versions, calibrations and
+        // the like stay out), else every job file in the folder.
+        let doc = try? ResultsDocument.read(layout.results)
+        let listed = doc.map { Set($0.jobs.map(\.id)) }
+        var jobs = try finishedJobs(layout).filter { listed?.contains($0.id) ?? true }.compactMap(PruningReport.Job.init(record:))
         guard !jobs.isEmpty else { throw ValidationFailure("\(layout.jobs.path): no finished glue.prune job") }
         // The suite's task and variant order when results.json tells it, else by name.
-        let doc = try? ResultsDocument.read(layout.results)
         let tasks = doc?.jobs.map(\.task) ?? [], variants = doc?.jobs.map(\.variant) ?? []
         func rank(_ v: String, in order: [String]) -> Int { order.firstIndex(of: v) ?? Int.max }
         jobs.sort { a, b in
@@ -109,7 +112,9 @@ struct PruningStabilityReport: ParsableCommand {
         let plotDir = plots.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent("plots")
         try FileManager.default.createDirectory(at: plotDir, withIntermediateDirectories: true)
         for (method, chart) in PruningReport.charts(rows) {
-            let file = plotDir.appendingPathComponent("pruning-\(method).svg")
+            let slug = method.map { $0.isLetter || $0.isNumber || $0 == "_" ? String($0) : "-" }.joined()
+                .split(separator: "-").joined(separator: "-")
+            let file = plotDir.appendingPathComponent("pruning-\(slug).svg")
             try chart.render().write(to: file, atomically: true, encoding: .utf8)
             FileHandle.standardError.write(Data("bermo: wrote \(file.path)\n".utf8))
         }

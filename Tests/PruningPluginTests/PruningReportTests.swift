@@ -153,3 +153,26 @@ struct EqualSparsityTests {
         #expect(comparisons.count == 1 && comparisons[0].overlap == nil)
     }
 }
+
+@Suite("Pruning curves by method and settings")
+struct PruningCurveTests {
+    func job(_ task: String, _ lambda: Double, settings: [String: String], remaining: Double) -> PruningReport.Job {
+        PruningReport.Job(task: task, variant: "bert", seed: 1, method: "l0", finalThreshold: 0.1, finalLambda: lambda,
+                          status: "completed", finalScore: 0.8, majorityScore: 0, remainingWeights: remaining, settings: settings)
+    }
+
+    @Test("jobs of one method whose settings differ beyond the level are separate curves, labelled by what differs")
+    func curves() {
+        let common = ["initial_warmup": "1", "final_warmup": "2"]
+        let jobs = [job("l0-l1", 1, settings: common, remaining: 0.9),
+                    job("l0-s5-l45", 45, settings: common.merging(["mask_scale": "5"]) { a, _ in a }, remaining: 0.85),
+                    job("l0-s5-l150", 150, settings: common.merging(["mask_scale": "5"]) { a, _ in a }, remaining: 0.4)]
+        let rows = PruningReport.rows(jobs)
+        #expect(rows.map(\.curve) == ["l0 (mask_scale default)", "l0 (mask_scale 5)", "l0 (mask_scale 5)"])
+        #expect(PruningReport.charts(rows).map(\.method) == ["l0 (mask_scale default)", "l0 (mask_scale 5)"])
+        #expect(EqualSparsity.levels(rows, method: "l0 (mask_scale 5)", variant: "bert").map(\.task) == ["l0-s5-l150", "l0-s5-l45"])
+        // Settings shared by every job of the method (and the level itself) do not split curves.
+        #expect(PruningReport.rows([job("a", 1, settings: common, remaining: 0.5), job("b", 9, settings: common, remaining: 0.1)])
+            .allSatisfy { $0.curve == "l0" })
+    }
+}
