@@ -119,6 +119,7 @@ import Testing
         #expect(SVGLineChart.logTicksForTesting(min: 0.5, max: 45) == [0.5, 1, 2, 5, 10, 20, 50])
         #expect(SVGLineChart.logTicksForTesting(min: 0.7, max: 3) == [0.5, 1, 2, 5])
         #expect(SVGLineChart.logTicksForTesting(min: 2, max: 2) == [2, 5])
+        #expect(SVGLineChart.logTicksForTesting(min: 0.0022, max: 69) == [0.002, 0.01, 0.1, 1, 10, 100])
         let flat = SVGLineChart.ticksForTesting(min: 3, max: 3)
         #expect(flat.first! < 3 && flat.last! > 3)
         let chart = SVGLineChart(title: "t & <u>", xLabel: "x", yLabel: "y", lines: [.init(label: "a", points: [.init(x: 1, mean: .nan)])])

@@ -124,7 +124,8 @@ public struct SVGLineChart {
     }
 
     /// Log-axis ticks: 1, 2 and 5 × 10^k from the one at or below `min` to the one at or above `max` (positive
-    /// values only); a range within one such step is widened to its neighbours.
+    /// values only; only the powers of ten and the two ends when that would be more than ten ticks); a range
+    /// within one such step is widened to its neighbours.
     static func logTicks(min lo: Double, max hi: Double) -> [Double] {
         let lo = lo > 0 ? lo : 1, hi = Swift.max(hi, lo)
         var ticks: [Double] = []
@@ -135,7 +136,12 @@ public struct SVGLineChart {
         }
         let first = ticks.lastIndex { $0 <= lo * (1 + 1e-9) } ?? 0
         let last = ticks.firstIndex { $0 >= hi * (1 - 1e-9) } ?? ticks.count - 1
-        return Array(ticks[first...Swift.max(last, first + 1)])
+        let shown = Array(ticks[first...Swift.max(last, first + 1)])
+        // Beyond about three decades 1-2-5 labels collide: keep the powers of ten (and the ends).
+        guard shown.count > 10 else { return shown }
+        return shown.enumerated().filter { i, t in
+            i == 0 || i == shown.count - 1 || abs(log10(t) - log10(t).rounded()) < 1e-9
+        }.map(\.element)
     }
 
     /// The tick positions `render` uses for a data range (exposed for tests).
