@@ -36,7 +36,8 @@ public enum EqualSparsity {
     }
 
     public struct Comparison: Sendable {
-        public var method: String
+        /// The curve compared (`PruningReport.Row.curve`).
+        public var curve: String
         public var baselineLevels: [Level]
         public var candidateLevels: [Level]
         /// Empty when the ranges do not overlap (see `overlap`).
@@ -50,8 +51,8 @@ public enum EqualSparsity {
 
     /// Each head's levels for a curve (`PruningReport.Row.curve`: the method, with its settings when they
     /// vary): one per task with at least one completed seed, sorted by remaining.
-    public static func levels(_ rows: [PruningReport.Row], method: String, variant: String) -> [Level] {
-        rows.filter { $0.curve == method && $0.variant == variant }.compactMap { r in
+    public static func levels(_ rows: [PruningReport.Row], curve: String, variant: String) -> [Level] {
+        rows.filter { $0.curve == curve && $0.variant == variant }.compactMap { r in
             guard let s = r.score, let x = r.completedRemaining, x.mean > 0 else { return nil }
             return Level(task: r.task, remaining: x.mean, score: s.mean, completed: r.seeds - r.diverged, seeds: r.seeds)
         }.sorted { $0.remaining < $1.remaining }
@@ -59,20 +60,18 @@ public enum EqualSparsity {
 
     /// The comparison for every curve in `rows` that both variants ran.
     public static func compare(_ rows: [PruningReport.Row], baseline: String, candidate: String) -> [Comparison] {
-        var methods: [String] = []
-        for r in rows where !methods.contains(r.curve) { methods.append(r.curve) }
-        return methods.compactMap { method in
-            let b = levels(rows, method: method, variant: baseline), c = levels(rows, method: method, variant: candidate)
-            guard rows.contains(where: { $0.curve == method && $0.variant == baseline }),
-                  rows.contains(where: { $0.curve == method && $0.variant == candidate }) else { return nil }
-            return compare(method: method, baseline: b, candidate: c, baselineName: baseline, candidateName: candidate)
+        PruningReport.curves(rows).compactMap { curve in
+            guard rows.contains(where: { $0.curve == curve && $0.variant == baseline }),
+                  rows.contains(where: { $0.curve == curve && $0.variant == candidate }) else { return nil }
+            return compare(curve: curve, baseline: levels(rows, curve: curve, variant: baseline),
+                           candidate: levels(rows, curve: curve, variant: candidate), baselineName: baseline, candidateName: candidate)
         }
     }
 
     /// Both curves at every measured level inside their overlap.
-    public static func compare(method: String, baseline b: [Level], candidate c: [Level],
+    public static func compare(curve: String, baseline b: [Level], candidate c: [Level],
                                baselineName: String = "baseline", candidateName: String = "candidate") -> Comparison {
-        var out = Comparison(method: method, baselineLevels: b, candidateLevels: c, rows: [], overlap: nil, meanDifference: nil)
+        var out = Comparison(curve: curve, baselineLevels: b, candidateLevels: c, rows: [], overlap: nil, meanDifference: nil)
         guard let bLo = b.first?.remaining, let bHi = b.last?.remaining, let cLo = c.first?.remaining, let cHi = c.last?.remaining else { return out }
         let lo = max(bLo, cLo), hi = min(bHi, cHi)
         guard lo <= hi else { return out }
@@ -120,12 +119,12 @@ public enum EqualSparsity {
         return p == 0 ? 0 : p
     }
 
-    /// The comparisons as Markdown (percent): per method the overlap, one line per level inside it and the
+    /// The comparisons as Markdown (percent): per curve the overlap, one line per level inside it and the
     /// mean difference, or why there is nothing to compare.
     public static func markdown(_ comparisons: [Comparison], baseline: String, candidate: String) -> String {
         var out = ""
         for c in comparisons {
-            out += "\n**\(c.method)**: "
+            out += "\n**\(c.curve)**: "
             guard let overlap = c.overlap, let mean = c.meanDifference else {
                 func range(_ l: [Level]) -> String {
                     guard let a = l.first, let b = l.last else { return "no completed level" }

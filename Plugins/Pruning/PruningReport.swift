@@ -122,6 +122,13 @@ public enum PruningReport {
         }
     }
 
+    /// The distinct curves of `rows`, in the order they first appear.
+    public static func curves(_ rows: [Row]) -> [String] {
+        var curves: [String] = []
+        for r in rows where !curves.contains(r.curve) { curves.append(r.curve) }
+        return curves
+    }
+
     /// `job`'s method, followed by each setting whose value is not the same for every job of that method.
     static func curve(of job: Job, among jobs: [Job]) -> String {
         let peers = jobs.filter { $0.method == job.method }
@@ -156,23 +163,21 @@ public enum PruningReport {
     /// Dev score against remaining weights, one chart per curve (a method, with its settings when they vary):
     /// a line per variant through the curve's levels (tasks), each point at the mean over completed seeds (remaining weights and score) with a ± std
     /// band on the score. Diverged seeds have no final score and are left out (the table counts them).
-    public static func charts(_ rows: [Row], metricLabel: String = "dev score (%)") -> [(method: String, chart: SVGLineChart)] {
-        var methods: [String] = []
-        for r in rows where !methods.contains(r.curve) { methods.append(r.curve) }
-        return methods.map { method in
+    public static func charts(_ rows: [Row], metricLabel: String = "dev score (%)") -> [(curve: String, chart: SVGLineChart)] {
+        curves(rows).map { curve in
             var variants: [String] = []
-            for r in rows where r.curve == method && !variants.contains(r.variant) { variants.append(r.variant) }
+            for r in rows where r.curve == curve && !variants.contains(r.variant) { variants.append(r.variant) }
             let lines = variants.map { v in
-                SVGLineChart.Line(label: v, points: rows.filter { $0.curve == method && $0.variant == v }.compactMap { r in
+                SVGLineChart.Line(label: v, points: rows.filter { $0.curve == curve && $0.variant == v }.compactMap { r in
                     guard let score = r.score, let remaining = r.completedRemaining else { return nil }
                     return SVGLineChart.Point(x: 100 * remaining.mean, mean: 100 * score.mean,
                                               lower: 100 * (score.mean - score.std), upper: 100 * (score.mean + score.std))
                 })
             }
-            var chart = SVGLineChart(title: "\(method): dev score vs remaining weights", xLabel: "remaining weights in pruned matrices (%, log scale)",
+            var chart = SVGLineChart(title: "\(curve): dev score vs remaining weights", xLabel: "remaining weights in pruned matrices (%, log scale)",
                                      yLabel: metricLabel + " (mean ± std over completed seeds)", lines: lines)
             chart.xScale = .log10
-            return (method, chart)
+            return (curve, chart)
         }
     }
 }

@@ -80,7 +80,7 @@ struct PruningStabilityReport: ParsableCommand {
 
     @Argument(help: "A run's output directory (holding jobs/).") var directory: String
     @Option(help: "Also write the table to this Markdown file.") var markdown: String?
-    @Option(help: "Write one SVG per method (dev score vs remaining weights, both variants) into this folder (default: <directory>/plots).")
+    @Option(help: "Write one SVG per method (a curve per setting when they vary; dev score vs remaining weights, both variants) into this folder (default: <directory>/plots).")
     var plots: String?
     @Option(help: "The variant the equal-sparsity comparison measures against.") var baseline = "bert"
     @Option(help: "The variant compared with the baseline at equal remaining weights.") var candidate = "bermo"
@@ -111,8 +111,8 @@ struct PruningStabilityReport: ParsableCommand {
         if let markdown { try text.write(toFile: markdown, atomically: true, encoding: .utf8) }
         let plotDir = plots.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent("plots")
         try FileManager.default.createDirectory(at: plotDir, withIntermediateDirectories: true)
-        for (method, chart) in PruningReport.charts(rows) {
-            let slug = method.map { $0.isLetter || $0.isNumber || $0 == "_" ? String($0) : "-" }.joined()
+        for (curve, chart) in PruningReport.charts(rows) {
+            let slug = curve.map { $0.isLetter || $0.isNumber || $0 == "_" ? String($0) : "-" }.joined()
                 .split(separator: "-").joined(separator: "-")
             let file = plotDir.appendingPathComponent("pruning-\(slug).svg")
             try chart.render().write(to: file, atomically: true, encoding: .utf8)

@@ -65,7 +65,7 @@ struct PruningChartTests {
                     job("l0-b", "bert", 1, nil, 0.05, status: "diverged"), job("l0-b", "bert", 2, 0.70, 0.04),
                     job("l0-a", "bermo", 1, 0.81, 0.10)]
         let charts = PruningReport.charts(PruningReport.rows(jobs))
-        #expect(charts.count == 1 && charts[0].method == "l0")
+        #expect(charts.count == 1 && charts[0].curve == "l0")
         let lines = charts[0].chart.lines
         #expect(lines.map(\.label) == ["bert", "bermo"])
         // Sorted by x: l0-b (only its completed seed: the diverged one has no score) then l0-a.
@@ -98,7 +98,7 @@ struct EqualSparsityTests {
                  Level(task: "b3", remaining: 1.0, score: 0.80)]
         let c = [Level(task: "c1", remaining: 0.001, score: 0.40), Level(task: "c2", remaining: 0.01, score: 0.60),
                  Level(task: "c3", remaining: 0.10, score: 0.70)]
-        let r = EqualSparsity.compare(method: "l0", baseline: b, candidate: c, baselineName: "bert", candidateName: "bermo")
+        let r = EqualSparsity.compare(curve: "l0", baseline: b, candidate: c, baselineName: "bert", candidateName: "bermo")
         #expect(r.overlap == 0.01...0.10)
         // Both heads measured 1% and 10%: one row per level, naming both.
         #expect(r.rows.map(\.remaining) == [0.01, 0.10])
@@ -112,7 +112,7 @@ struct EqualSparsityTests {
     func interpolatedRow() throws {
         let b = [Level(task: "b1", remaining: 0.01, score: 0.50), Level(task: "b2", remaining: 0.10, score: 0.70)]
         let c = [Level(task: "c1", remaining: 0.02, score: 0.65), Level(task: "c2", remaining: 0.5, score: 0.8)]
-        let r = EqualSparsity.compare(method: "l0", baseline: b, candidate: c, baselineName: "bert", candidateName: "bermo")
+        let r = EqualSparsity.compare(curve: "l0", baseline: b, candidate: c, baselineName: "bert", candidateName: "bermo")
         #expect(r.overlap == 0.02...0.10)
         #expect(r.rows.map(\.measuredBy) == [["bermo: c1, 1/1 seeds"], ["bert: b2, 1/1 seeds"]])
         let expectedBert = 0.50 + 0.20 * log(2) / log(10)  // bert at 2%, log-interpolated between 1% and 10%
@@ -120,7 +120,7 @@ struct EqualSparsityTests {
         let md = EqualSparsity.markdown([r], baseline: "bert", candidate: "bermo")
         #expect(md.contains("overlap 2.00%–10.00%") && md.contains("| 2.00% |") && md.contains("| bermo: c1, 1/1 seeds |"))
         // A difference below half a hundredth of a point prints as +0.00, not -0.00.
-        let tiny = EqualSparsity.compare(method: "l0", baseline: [Level(task: "b", remaining: 0.05, score: 0.700001)],
+        let tiny = EqualSparsity.compare(curve: "l0", baseline: [Level(task: "b", remaining: 0.05, score: 0.700001)],
                                          candidate: [Level(task: "c", remaining: 0.05, score: 0.7)])
         let tinyText = EqualSparsity.markdown([tiny], baseline: "bert", candidate: "bermo")
         #expect(tinyText.contains("| +0.00 |") && !tinyText.contains("-0.00"))
@@ -130,7 +130,7 @@ struct EqualSparsityTests {
     func disjoint() {
         let b = [Level(task: "b", remaining: 0.2, score: 0.8), Level(task: "b2", remaining: 0.5, score: 0.8)]
         let c = [Level(task: "c", remaining: 0.01, score: 0.7)]
-        let r = EqualSparsity.compare(method: "soft_movement", baseline: b, candidate: c)
+        let r = EqualSparsity.compare(curve: "soft_movement", baseline: b, candidate: c)
         #expect(r.overlap == nil && r.rows.isEmpty && r.meanDifference == nil)
         let md = EqualSparsity.markdown([r], baseline: "bert", candidate: "bermo")
         #expect(md.contains("no equal-sparsity comparison") && md.contains("20.00%–50.00%") && md.contains("widen the final_lambda grid"))
@@ -145,10 +145,10 @@ struct EqualSparsityTests {
         let rows = PruningReport.rows([job("l0-1", "bert", 1, 0.6, 0.30), job("l0-1", "bert", 2, 0.8, 0.10),
                                        job("l0-9", "bert", 1, nil, 0.02, status: "diverged"),
                                        job("l0-1", "bermo", 1, 0.7, 0.05), job("l0-9", "bermo", 1, 0.5, 0.01)])
-        let bert = EqualSparsity.levels(rows, method: "l0", variant: "bert")
+        let bert = EqualSparsity.levels(rows, curve: "l0", variant: "bert")
         #expect(bert.count == 1 && abs(bert[0].remaining - 0.2) < 1e-12 && abs(bert[0].score - 0.7) < 1e-12)
         #expect(bert[0].completed == 2 && bert[0].seeds == 2)  // l0-9 (one diverged seed, no completed one) gives no level
-        #expect(EqualSparsity.levels(rows, method: "l0", variant: "bermo").map(\.task) == ["l0-9", "l0-1"])
+        #expect(EqualSparsity.levels(rows, curve: "l0", variant: "bermo").map(\.task) == ["l0-9", "l0-1"])
         let comparisons = EqualSparsity.compare(rows, baseline: "bert", candidate: "bermo")
         #expect(comparisons.count == 1 && comparisons[0].overlap == nil)
     }
@@ -169,8 +169,8 @@ struct PruningCurveTests {
                     job("l0-s5-l150", 150, settings: common.merging(["mask_scale": "5"]) { a, _ in a }, remaining: 0.4)]
         let rows = PruningReport.rows(jobs)
         #expect(rows.map(\.curve) == ["l0 (mask_scale default)", "l0 (mask_scale 5)", "l0 (mask_scale 5)"])
-        #expect(PruningReport.charts(rows).map(\.method) == ["l0 (mask_scale default)", "l0 (mask_scale 5)"])
-        #expect(EqualSparsity.levels(rows, method: "l0 (mask_scale 5)", variant: "bert").map(\.task) == ["l0-s5-l150", "l0-s5-l45"])
+        #expect(PruningReport.charts(rows).map(\.curve) == ["l0 (mask_scale default)", "l0 (mask_scale 5)"])
+        #expect(EqualSparsity.levels(rows, curve: "l0 (mask_scale 5)", variant: "bert").map(\.task) == ["l0-s5-l150", "l0-s5-l45"])
         // Settings shared by every job of the method (and the level itself) do not split curves.
         #expect(PruningReport.rows([job("a", 1, settings: common, remaining: 0.5), job("b", 9, settings: common, remaining: 0.1)])
             .allSatisfy { $0.curve == "l0" })

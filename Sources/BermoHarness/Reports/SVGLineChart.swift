@@ -41,7 +41,9 @@ public struct SVGLineChart {
     public func render() -> String {
         let finite = lines.flatMap(\.points).filter { $0.x.isFinite && $0.mean.isFinite }
         let logX = xScale == .log10
-        let xs = finite.map(\.x).filter { !logX || $0 > 0 }
+        /// A log axis has no place for x ≤ 0.
+        func placeable(_ x: Double) -> Bool { x.isFinite && (!logX || x > 0) }
+        let xs = finite.map(\.x).filter(placeable)
         let ys = finite.flatMap { [$0.mean, $0.lower, $0.upper] }.filter(\.isFinite)
         let xTicks = logX ? Self.logTicks(min: xs.min() ?? 1, max: xs.max() ?? 10) : Self.ticks(min: xs.min() ?? 0, max: xs.max() ?? 1)
         let yTicks = Self.ticks(min: ys.min() ?? 0, max: ys.max() ?? 1)
@@ -80,7 +82,7 @@ public struct SVGLineChart {
         // Bands first, so every line is drawn on top of every band.
         for (i, line) in lines.enumerated() {
             let color = Self.palette[i % Self.palette.count]
-            let pts = line.points.filter { $0.x.isFinite && (!logX || $0.x > 0) && $0.lower.isFinite && $0.upper.isFinite }
+            let pts = line.points.filter { placeable($0.x) && $0.lower.isFinite && $0.upper.isFinite }
             guard pts.count > 1, pts.contains(where: { $0.upper > $0.lower }) else { continue }
             let upper = pts.map { "\(f(px($0.x))) \(f(py($0.upper)))" }
             let lower = pts.reversed().map { "\(f(px($0.x))) \(f(py($0.lower)))" }
@@ -88,7 +90,7 @@ public struct SVGLineChart {
         }
         for (i, line) in lines.enumerated() {
             let color = Self.palette[i % Self.palette.count]
-            let pts = line.points.filter { $0.x.isFinite && (!logX || $0.x > 0) && $0.mean.isFinite }
+            let pts = line.points.filter { placeable($0.x) && $0.mean.isFinite }
             guard let first = pts.first else { continue }
             let d = "M\(f(px(first.x))) \(f(py(first.mean)))" + pts.dropFirst().map { " L\(f(px($0.x))) \(f(py($0.mean)))" }.joined()
             svg += "  <path class=\"line\" data-series=\"\(XML.escape(line.label))\" d=\"\(d)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"

@@ -48,16 +48,21 @@ public struct JobClaims: Sendable {
     /// Releases a claim this process holds (a no-op when the file is gone).
     public func release(_ id: String) {
         let path = claimFile(id).path
-        guard let holder = try? String(contentsOfFile: path, encoding: .utf8) else { return }
-        let parts = holder.split(separator: " ")
-        if parts.count >= 2, parts[0] == Self.host, Int32(parts[1]) == Self.pid { unlink(path) }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
+        if Self.localPid(text) == Self.pid { unlink(path) }
     }
 
     /// True when the claim names this host and a process that no longer exists. A claim being written (empty)
     /// or from another host is not stale.
     static func isStale(_ holder: String) -> Bool {
-        let parts = holder.split(separator: " ")
-        guard parts.count >= 2, parts[0] == host, let pid = Int32(parts[1]) else { return false }
+        guard let pid = localPid(holder) else { return false }
         return kill(pid, 0) != 0 && errno == ESRCH
+    }
+
+    /// The pid a claim's text (`host pid timestamp`) names when its host is this one; nil otherwise.
+    static func localPid(_ text: String) -> Int32? {
+        let parts = text.split(separator: " ")
+        guard parts.count >= 2, parts[0] == host else { return nil }
+        return Int32(parts[1])
     }
 }

@@ -45,12 +45,9 @@ public final class SuiteRunner: @unchecked Sendable {
         let claims = JobClaims(layout)
         var records: [JobRecord] = [], ran: [String] = [], reused: [String] = [], failures: [JobFailure] = []
         var elsewhere: [Job] = []
+        func reuse(_ record: JobRecord) { records.append(record); reused.append(record.id) }
         for (k, job) in selected.enumerated() {
-            // Another process on this directory may have finished the job since the plan was made.
-            if let record = existing[job.id] ?? (options.force ? nil : store.record(job.id)) {
-                records.append(record); reused.append(job.id)
-                continue
-            }
+            if let record = existing[job.id] { reuse(record); continue }
             let name = job.name(withModel: withModel)
             if case .heldBy(let holder) = try claims.claim(job.id) {
                 console.log("bermo: [\(k + 1)/\(selected.count)] \(name): being run by another process (\(holder)); left to it")
@@ -58,11 +55,9 @@ public final class SuiteRunner: @unchecked Sendable {
                 continue
             }
             defer { claims.release(job.id) }
-            // A process that finished the job between the check above and the claim wrote its record first.
-            if !options.force, let record = store.record(job.id) {
-                records.append(record); reused.append(job.id)
-                continue
-            }
+            // Another process may have finished the job since the plan was made; it wrote the record before
+            // releasing its claim, so with the claim held any record there is complete.
+            if !options.force, let record = store.record(job.id) { reuse(record); continue }
             tracker.start(index: k + 1, name: name)
             console.status(tracker.line(fraction: 0, note: ""))
             do {
@@ -84,7 +79,7 @@ public final class SuiteRunner: @unchecked Sendable {
         // writes the complete results.
         var unfinished: [Job] = []
         for job in elsewhere {
-            if let record = store.record(job.id) { records.append(record); reused.append(job.id) } else { unfinished.append(job) }
+            if let record = store.record(job.id) { reuse(record) } else { unfinished.append(job) }
         }
 
         let suiteInfo = ResultsDocument.SuiteInfo(name: prepared.suite.name, hash: prepared.suite.hash, file: prepared.suite.file,
