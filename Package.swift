@@ -89,13 +89,18 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: runtimeSettings
         ),
+        // The one file that registers the plugins (and through them their reports and datasets).
+        .target(
+            name: "BermoPlugins",
+            dependencies: ["BermoHarness", "SentEvalPlugin", "GLUEPlugin", "PruningPlugin"],
+            path: "Sources/BermoPlugins"
+        ),
         .executableTarget(
             name: "bermo",
             dependencies: [
                 "BermoRuntime",
-                "SentEvalPlugin",
                 "BermoHarness",
-                "GLUEPlugin",
+                "BermoPlugins",
                 "PruningPlugin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -9,41 +9,29 @@ import Foundation
 /// as that file's eval set and the rest becomes training data; both parts keep file order. Results of such
 /// runs are *not* comparable with published GLUE dev numbers: the model is evaluated on part of the dev set
 /// after training on the other part, and every result says so (`GLUEDataset.devSplit`, `notes`).
-public struct GLUEDevSplit: Codable, Sendable, Equatable {
-    public enum When: String, Codable, Sendable {
+public struct GLUEDevSplit: Settings {
+    public enum When: String, Sendable, SettingChoice {
         /// Only when the task's train file is absent (the default).
         case whenTrainMissing = "when_train_missing"
         /// Always, even when a train file exists.
         case always
     }
-    /// Share of each dev file held out for evaluation, in (0, 1).
-    public var evalFraction: Double
-    public var seed: UInt64
-    public var when: When
+    @Setting("eval_fraction", .in(0.0001...0.9999), help: "Share of each dev file held out for evaluation; the rest is trained on.")
+    public var evalFraction = 0.5
+    @Setting("seed", .in(0...Int(Int32.max)), help: "Seed of the shuffle that splits dev (fixed, so every job of a comparison sees the same split).")
+    public var seed = 0
+    @Setting("when", help: "when_train_missing: only when the task's train file is absent; always: even when it exists.")
+    public var when: When = .whenTrainMissing
 
-    public init(evalFraction: Double = 0.5, seed: UInt64 = 0, when: When = .whenTrainMissing) {
+    public init() {}
+
+    public init(evalFraction: Double = 0.5, seed: Int = 0, when: When = .whenTrainMissing) {
         self.evalFraction = evalFraction; self.seed = seed; self.when = when
-    }
-
-    enum CodingKeys: String, CodingKey { case evalFraction = "eval_fraction", seed, when }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = GLUEDevSplit()
-        evalFraction = try c.decodeIfPresent(Double.self, forKey: .evalFraction) ?? d.evalFraction
-        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
-        when = try c.decodeIfPresent(When.self, forKey: .when) ?? d.when
-    }
-
-    public func validate() throws {
-        guard evalFraction > 0 && evalFraction < 1 else {
-            throw RuntimeError("dev_split.eval_fraction must lie strictly between 0 and 1 (got \(evalFraction)); e.g. 0.5 holds out half of dev for evaluation and trains on the rest")
-        }
     }
 
     /// Splits `count` rows: the held-out (eval) and training row indices, each in file order.
     public func partition(count: Int) -> (eval: [Int], train: [Int]) {
-        var rng = SeededRandom(seed: seed &+ 0x5151_0000)
+        var rng = SeededRandom(seed: UInt64(seed) &+ 0x5151_0000)
         var order = Array(0..<count)
         order.shuffle(using: &rng)
         let held = count == 0 ? 0 : min(count - 1, max(1, Int((evalFraction * Double(count)).rounded())))
@@ -127,7 +115,9 @@ public struct GLUEDataDirectory: Sendable {
     /// Loads `task`, or says why it cannot (files absent). Throws only for files that exist but are damaged
     /// or for invalid options.
     public func load(_ task: GLUETask, options: GLUEDataOptions = .init()) throws -> GLUEAvailability {
-        if let split = options.devSplit { try split.validate() }
+        if let split = options.devSplit {
+            do { try split.validate() } catch let e as SettingError { throw RuntimeError("dev_split: \(e)") }
+        }
         for (value, field) in [(options.maxTrainSamples, "max_train_samples"), (options.maxEvalSamples, "max_eval_samples")] {
             if let value, value < 1 { throw RuntimeError("\(field) must be at least 1 (got \(value)); omit it to use every row") }
         }

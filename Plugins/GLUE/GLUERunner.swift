@@ -44,10 +44,8 @@ public struct GLUERunResult: Codable, Sendable {
     public var evalExamples: [String: Int]
     /// Rows skipped as malformed, as `path:line` (QQP).
     public var skippedRows: [String]
-    /// Set when training data was carved out of dev (then the numbers are not GLUE dev results).
-    public var devSplit: GLUEDevSplit?
+    /// Facts about the data (a dev split used for training: then the numbers are not GLUE dev results).
     public var dataNotes: [String]
-    public var hyperparameters: GLUEHyperparameters
     public var trainSeconds: Double
     public var trainExamplesPerSecond: Double
     /// Per-example predictions of the final model on each eval set (only when asked for: `--log-samples`).
@@ -102,7 +100,7 @@ public enum GLUERunner {
     }
 
     /// Trains `model` on `dataset.train` and evaluates on every eval set. The model's head must match the
-    /// task (see `loadModel`). `hyperparameters.max_train_samples`/`max_eval_samples` are applied here too if
+    /// task (see `loadModel`). `training`'s `max_train_samples`/`max_eval_samples` are applied here too if
     /// the dataset was loaded without them.
     /// - Parameters:
     ///   - freeze: parameter groups not trained (pruning freezes the embeddings, as emmental does).
@@ -110,21 +108,17 @@ public enum GLUERunner {
     ///   - checkpoint: where to save a resumable state at every evaluation (and resume from, when it holds
     ///     one); the hook's state and the curve so far are part of it.
     public static func run(_ dataset: GLUEDataset, model: BertModel, tokenizer: BertTokenizer,
-                           hyperparameters h: GLUEHyperparameters,
+                           training: FineTuneConfig, evalOnStart: Bool = false,
                            freeze: [ParameterLayout.Group] = [],
                            hook: ((FineTuneConfig, _ trainCount: Int) throws -> TrainingHook)? = nil,
                            checkpoint: Checkpointing? = nil,
                            logSamples: Bool = false,
                            progress: (GLUEProgress) -> Void = { _ in }) throws -> GLUERunResult {
-        try h.validate()
         let task = dataset.task
-        var train = dataset.train.examples
-        if let n = h.maxTrainSamples { train = Array(train.prefix(n)) }
-        let evalSets = dataset.evalSets.map { s in
-            FineTuner.EvalSet(name: s.name, examples: h.maxEvalSamples.map { Array(s.examples.prefix($0)) } ?? s.examples)
-        }
-        var config = h.fineTuneConfig()
-        config.freeze = freeze
+        let train = training.trainLimited(dataset.train.examples)
+        let evalSets = dataset.evalSets.map { FineTuner.EvalSet(name: $0.name, examples: training.evalLimited($0.examples)) }
+        var config = training
+        config.freeze = Array(Set(config.freeze + freeze)).sorted { $0.rawValue < $1.rawValue }
         let tuner = try FineTuner(model: model, tokenizer: tokenizer, config: config, kind: task.kind)
         tuner.hook = try hook?(config, train.count)
         tuner.metrics = { p, e in GLUEMetrics.compute(task, predictions: p, examples: e) }
@@ -133,7 +127,7 @@ public enum GLUERunner {
         func point(step: Int, epoch: Double, loss: Double?, lr: Float?, metrics: [String: [String: Double]],
                    mixWeights: [Float]?, mixGamma: Float?) -> GLUECurvePoint {
             let scores = evalSets.compactMap { metrics[$0.name]?[GLUEMetrics.scoreKey] }
-            return GLUECurvePoint(step: step, examplesSeen: step * h.perDeviceTrainBatchSize, epoch: epoch,
+            return GLUECurvePoint(step: step, examplesSeen: step * training.perDeviceTrainBatchSize, epoch: epoch,
                                   trainLoss: loss, learningRate: lr, metrics: metrics,
                                   score: GLUEMetrics.taskScore(scores), mixWeights: mixWeights, mixGamma: mixGamma)
         }
@@ -149,7 +143,7 @@ public enum GLUERunner {
             resumed = true
             progress(.resumed(step: tuner.step))
         }
-        if h.evalOnStart && !resumed {
+        if evalOnStart && !resumed {
             var metrics: [String: [String: Double]] = [:]
             for s in evalSets where !s.examples.isEmpty {
                 metrics[s.name] = GLUEMetrics.compute(task, predictions: tuner.predict(s.examples), examples: s.examples)
@@ -191,14 +185,14 @@ public enum GLUERunner {
         var baseline: [String: [String: Double]] = [:]
         for s in evalSets where !s.examples.isEmpty { baseline[s.name] = GLUEMetrics.majorityBaseline(task, examples: s.examples) }
         return GLUERunResult(
-            task: task.id, head: model.variant, seed: h.seed, status: result.status,
+            task: task.id, head: model.variant, seed: training.seed, status: result.status,
             divergedAtStep: result.divergedAtStep, divergenceReason: result.divergenceReason,
             steps: result.steps, plannedSteps: config.totalSteps(trainCount: train.count), curve: curve,
             finalMetrics: curve.last?.metrics ?? [:], finalScore: curve.last?.score,
             bestScore: top?.score, bestStep: top?.step, majorityBaseline: baseline,
             trainExamples: train.count, evalExamples: Dictionary(uniqueKeysWithValues: evalSets.map { ($0.name, $0.examples.count) }),
             skippedRows: dataset.train.skippedRows + dataset.evalSets.flatMap(\.skippedRows),
-            devSplit: dataset.devSplit, dataNotes: dataset.notes, hyperparameters: h,
+            dataNotes: dataset.notes,
             trainSeconds: result.trainSeconds, trainExamplesPerSecond: result.examplesPerSecond,
             samples: logSamples ? samples(tuner, task: task, evalSets: evalSets) : nil)
     }
@@ -215,11 +209,10 @@ public enum GLUERunner {
         }
     }
 
-    /// Loads the task's data (ready or skipped), with `hyperparameters`' sample limits and `devSplit`.
-    public static func prepare(_ task: GLUETask, dataDirectory: URL, hyperparameters: GLUEHyperparameters,
+    /// Loads the task's data (ready or skipped), with `training`'s sample limits and `devSplit`.
+    public static func prepare(_ task: GLUETask, dataDirectory: URL, training: FineTuneConfig,
                                devSplit: GLUEDevSplit? = nil) throws -> GLUEAvailability {
-        var options = hyperparameters.dataOptions
-        options.devSplit = devSplit
+        let options = GLUEDataOptions(maxTrainSamples: training.maxTrainSamples, maxEvalSamples: training.maxEvalSamples, devSplit: devSplit)
         return try GLUEDataDirectory(dataDirectory).load(task, options: options)
     }
 }

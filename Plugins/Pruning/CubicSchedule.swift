@@ -1,3 +1,4 @@
+import BermoRuntime
 /// The sparsity schedule of Zhu & Gupta (2017) as movement pruning's `masked_run_glue.py` defines it
 /// (`schedule_threshold`), step for step:
 ///
@@ -57,25 +58,25 @@ public struct CubicSchedule: Codable, Sendable, Equatable {
     /// reached after the last step, naming the numbers and what to change.
     public func validate() throws {
         guard totalSteps >= 1 else {
-            throw PruningError(field: "total_steps", "the run has \(totalSteps) steps; pruning needs a run of at least one step (set max_steps or num_train_epochs)")
+            throw SettingError("total_steps", "the run has \(totalSteps) steps; pruning needs a run of at least one step (set max_steps or num_train_epochs)")
         }
-        guard warmupSteps >= 0 else { throw PruningError(field: "warmup_steps", "is \(warmupSteps); use 0 or more") }
-        guard initialWarmup >= 0 else { throw PruningError(field: "initial_warmup", "is \(initialWarmup); use 0 or more (emmental's default is 1)") }
-        guard finalWarmup >= 0 else { throw PruningError(field: "final_warmup", "is \(finalWarmup); use 0 or more (emmental's default is 2)") }
+        guard warmupSteps >= 0 else { throw SettingError("warmup_steps", "is \(warmupSteps); use 0 or more") }
+        guard initialWarmup >= 0 else { throw SettingError("initial_warmup", "is \(initialWarmup); use 0 or more (emmental's default is 1)") }
+        guard finalWarmup >= 0 else { throw SettingError("final_warmup", "is \(finalWarmup); use 0 or more (emmental's default is 2)") }
         guard initialThreshold.isFinite, finalThreshold.isFinite else {
-            throw PruningError(field: "final_threshold", "thresholds must be finite numbers (initial \(initialThreshold), final \(finalThreshold))")
+            throw SettingError("final_threshold", "thresholds must be finite numbers (initial \(initialThreshold), final \(finalThreshold))")
         }
         guard finalLambda >= 0, finalLambda.isFinite else {
-            throw PruningError(field: "final_lambda", "is \(finalLambda); use a finite value of 0 or more")
+            throw SettingError("final_lambda", "is \(finalLambda); use a finite value of 0 or more")
         }
         if finalLambda > 0, finalThreshold == 0 {
-            throw PruningError(field: "final_threshold", "is 0 but final_lambda is \(finalLambda): lambda_t = final_lambda·threshold_t/final_threshold divides by it; use a final_threshold above 0")
+            throw SettingError("final_threshold", "is 0 but final_lambda is \(finalLambda): lambda_t = final_lambda·threshold_t/final_threshold divides by it; use a final_threshold above 0")
         }
         guard initialThreshold != finalThreshold else { return }  // nothing moves: any run length works
         let i = initialWarmup, f = finalWarmup, W = warmupSteps, T = totalSteps
         if cubicSteps < 2 {
             let maxW = (T - 2) / max(i + f, 1)
-            throw PruningError(field: "warmup_steps", """
+            throw SettingError("warmup_steps", """
                 the cubic pruning phase is empty: total_steps \(T) − (initial_warmup \(i) + final_warmup \(f)) × warmup_steps \(W) \
                 = \(cubicSteps) step(s), so the threshold would jump from \(initialThreshold) to \(finalThreshold) at once instead \
                 of decaying gradually. It needs at least 2: lower warmup_steps to at most \(max(maxW, 0)), lower initial_warmup \
@@ -83,7 +84,7 @@ public struct CubicSchedule: Codable, Sendable, Equatable {
                 """)
         }
         if f * W == 0 {
-            throw PruningError(field: "final_warmup", """
+            throw SettingError("final_warmup", """
                 final_warmup \(f) × warmup_steps \(W) = 0, so the threshold reaches its final value \(finalThreshold) only at \
                 step \(T), after the last step (\(T - 1), 0-based) and the run never trains at the target sparsity; \
                 set final_warmup ≥ 1 and warmup_steps ≥ 1

@@ -19,54 +19,49 @@ import GLUEPlugin
 ///   eval_steps: 50
 /// ```
 public struct GLUEPrunePlugin: TaskPlugin {
+    /// A `glue.prune` task's parameters: everything `glue.finetune` takes, the `pruning:` block, and export.
+    public struct Config: Settings {
+        @InlineSettings public var glue = GLUETaskConfig()
+        @SettingGroup("pruning", required: true, help: "The pruning method and its cubic schedule, e.g. {method: movement, final_threshold: 0.10}.")
+        public var pruning = PruningSpec()
+        @Setting("export_model", help: "Write the pruned model (zeros where masked, Hugging Face layout) into the job's artifacts.")
+        public var exportModel = false
+        public init() {}
+    }
+
     public init() {}
     public var id: String { "glue.prune" }
-    public var version: String { "1" }
+    public var version: Int { 2 }
     public var summary: String { "GLUE fine-pruning (magnitude, movement, soft movement, L0) on a cubic schedule; sparsity curves" }
+    public var reports: [any RunReport] { [PruningStabilityReport()] }
 
-    public func prepare(_ p: TaskParameters, context: PrepareContext) throws -> any PreparedTask {
-        let glue = try GLUEFinetunePlugin.decode(p, context: context, extraKeys: ["pruning", "export_model"])
-        guard let block = try p.nested("pruning") else {
-            throw p.error("pruning", "a glue.prune task needs a `pruning:` block",
-                          fix: "e.g. pruning: {method: movement, final_threshold: 0.10}")
-        }
-        try block.rejectUnknown(allowed: PruningSpec.fieldNames)
-        let spec = try PruningSpec(block: block)
-        if ["soft_movement", "l0"].contains(spec.method) && spec.finalLambda == 0 {
-            throw block.error("final_lambda", "\(spec.method) prunes through its penalty; with final_lambda 0 it never prunes",
-                              fix: "set final_lambda (e.g. 100 for soft_movement, 5 for l0)")
-        }
+    public func prepare(_ config: Config, context: PrepareContext) throws -> any PreparedTask {
+        var config = config
+        config.pruning = try config.pruning.resolvingMethodDefaults()
+        let glue = try GLUEJob(config.glue, context: context)
+        config.glue = glue.config
         // The schedule must fit the run: check now when the data (hence the run length) is known.
-        let h = glue.effectiveHyperparameters(limit: nil)
-        if case .ready(let data)? = try? GLUERunner.prepare(glue.task, dataDirectory: glue.dataDirectory, hyperparameters: h, devSplit: glue.devSplit) {
-            let ft = h.fineTuneConfig()
-            let count = min(data.train.examples.count, h.maxTrainSamples ?? .max)
-            let total = ft.totalSteps(trainCount: count)
-            let warmup = ft.warmup(total: total)
+        let training = glue.training(limit: nil)
+        if case .ready(let data)? = try? GLUERunner.prepare(glue.task, dataDirectory: glue.dataDirectory, training: training, devSplit: glue.config.devSplit) {
+            let total = training.totalSteps(trainCount: training.trainLimited(data.train.examples).count)
+            let spec = config.pruning
             let schedule = CubicSchedule(initialThreshold: spec.initialThreshold ?? 1, finalThreshold: spec.finalThreshold,
                                          initialWarmup: spec.initialWarmup, finalWarmup: spec.finalWarmup,
-                                         warmupSteps: warmup, totalSteps: total, finalLambda: spec.finalLambda)
-            do { try schedule.validate() } catch let e as PruningError {
-                let key = ["warmup_steps", "warmup_ratio", "max_steps", "num_train_epochs"].first { p.contains($0) && e.field == $0 }
-                throw (key.map { p.error($0, e.message) } ?? block.error(block.contains(e.field) ? e.field : nil, "\(e.field): \(e.message)"))
+                                         warmupSteps: training.warmup(total: total), totalSteps: total, finalLambda: spec.finalLambda)
+            do { try schedule.validate() } catch var e as SettingError {
+                // Name the key as written: a fine-tuning key at task level, a schedule key inside `pruning`.
+                if let key = e.key, PruningSpec.declarations().contains(where: { $0.key == key }) { e.key = "pruning.\(key)" }
+                throw e
             }
         }
-        return Prepared(glue: glue, spec: spec, exportModel: try p.bool("export_model", default: false))
+        return Prepared(glue: glue, config: config)
     }
 
     struct Prepared: PreparedTask {
         let glue: GLUEJob
-        let spec: PruningSpec
-        /// Write the pruned model (zeros where masked, Hugging Face layout) into the job's artifacts.
-        let exportModel: Bool
+        let config: Config
 
-        var configuration: JSONValue {
-            guard case .object(var c) = glue.configuration,
-                  let s = try? JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(spec)) else { return glue.configuration }
-            c["pruning"] = s
-            c["export_model"] = .bool(exportModel)
-            return .object(c)
-        }
+        var settings: any Settings { config }
         var dataFiles: [DataFile] { glue.dataFiles }
         var metrics: [MetricDeclaration] {
             glue.metrics + [MetricDeclaration("remaining_weights", higherIsBetter: false),
@@ -74,10 +69,10 @@ public struct GLUEPrunePlugin: TaskPlugin {
         }
 
         func run(_ job: JobContext) throws -> JobOutcome {
-            let spec = self.spec, task = glue.task
+            let spec = config.pruning, task = glue.task, exportModel = config.exportModel
             var schedule: PruningSchedule?
-            return try glue.run(job, freeze: [.embeddings], hook: { model, config, trainCount in
-                let s = try spec.makeSchedule(model: model, fineTune: config, trainCount: trainCount)
+            return try glue.run(job, freeze: [.embeddings], hook: { model, training, trainCount in
+                let s = try spec.makeSchedule(model: model, fineTune: training, trainCount: trainCount)
                 schedule = s
                 return s
             }, decorate: { result, metrics, series in

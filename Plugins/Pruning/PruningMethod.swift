@@ -133,7 +133,7 @@ enum TopKMasking {
     static func validateFractions(_ s: CubicSchedule, method: String) throws {
         for (field, v) in [("initial_threshold", s.initialThreshold), ("final_threshold", s.finalThreshold)] {
             guard v > 0, v <= 1 else {
-                throw PruningError(field: field, "is \(v), but for \(method) the threshold is the fraction of weights kept; use a value in (0, 1] (e.g. initial 1, final 0.1 for 10% remaining)")
+                throw SettingError(field, "is \(v), but for \(method) the threshold is the fraction of weights kept; use a value in (0, 1] (e.g. initial 1, final 0.1 for 10% remaining)")
             }
         }
     }
@@ -181,7 +181,7 @@ public struct SoftMovementPruning: PruningMethod {
     public func validate(_ schedule: CubicSchedule) throws {
         for (field, v) in [("initial_threshold", schedule.initialThreshold), ("final_threshold", schedule.finalThreshold)] {
             guard v >= 0, v < 1 else {
-                throw PruningError(field: field, "is \(v), but for soft_movement the threshold is τ in sigmoid(S) > τ; use a value in [0, 1) (emmental: initial 0, final 0.1)")
+                throw SettingError(field, "is \(v), but for soft_movement the threshold is τ in sigmoid(S) > τ; use a value in [0, 1) (emmental: initial 0, final 0.1)")
             }
         }
     }

@@ -1,5 +1,7 @@
 import BermoHarness
+import BermoRuntime
 import Foundation
+import GLUEPlugin
 
 /// The stability table of a fine-pruning run: for every task (method × level) and variant, how many seeds
 /// ended learned, at the majority-class level, or diverged, with the remaining weights and the dev score.
@@ -20,7 +22,7 @@ public enum PruningReport {
         public var method: String
         public var finalThreshold: Double
         public var finalLambda: Double
-        public var status: String
+        public var status: JobStatus
         public var divergedAtStep: Int?
         public var finalScore: Double?
         /// The majority-class predictor's task score on the same eval sets.
@@ -32,7 +34,7 @@ public enum PruningReport {
         public var settings: [String: String]
 
         public init(task: String, variant: String, seed: Int, method: String, finalThreshold: Double, finalLambda: Double,
-                    status: String, divergedAtStep: Int? = nil, finalScore: Double? = nil, majorityScore: Double? = nil,
+                    status: JobStatus, divergedAtStep: Int? = nil, finalScore: Double? = nil, majorityScore: Double? = nil,
                     remainingWeights: Double? = nil, settings: [String: String] = [:]) {
             self.task = task; self.variant = variant; self.seed = seed; self.method = method
             self.finalThreshold = finalThreshold; self.finalLambda = finalLambda; self.status = status
@@ -40,33 +42,31 @@ public enum PruningReport {
             self.remainingWeights = remainingWeights; self.settings = settings
         }
 
-        /// nil for records of other plugins and for skipped jobs.
-        public init?(record: JobRecord) {
-            guard record.plugin.id == "glue.prune", record.status == "completed" || record.status == "diverged",
-                  let pruning = record.configuration["pruning"] else { return nil }
-            let sets = record.details["majorityBaseline"].flatMap { value -> [Double]? in
-                guard case .object(let o) = value else { return nil }
-                return o.values.compactMap { $0["score"]?.doubleValue }
-            } ?? []
+        /// nil for records of other plugins and for skipped jobs; throws for a record whose configuration
+        /// or details this version cannot read.
+        public init?(record: JobRecord) throws {
+            guard record.plugin.id == "glue.prune", record.status != .skipped else { return nil }
+            let config = try GLUEPrunePlugin.Config.decode(from: JSONSettingsSource(record.configuration, origin: "job \(record.id)"))
+            let details = try record.details.decoded(as: GLUERunResult.self)
+            let sets = details.majorityBaseline.values.compactMap { $0[GLUEMetrics.scoreKey] }
+            let pruning = config.pruning
             var settings: [String: String] = [:]
-            if case .object(let block) = pruning {
+            if case .object(let block) = pruning.settingsJSON() {
                 for (key, value) in block where !["method", "final_lambda", "final_threshold"].contains(key) {
                     settings[key] = value.canonical
                 }
             }
-            self.init(task: record.task, variant: record.variantName, seed: record.seed,
-                      method: pruning["method"]?.stringValue ?? "?",
-                      finalThreshold: pruning["final_threshold"]?.doubleValue ?? .nan,
-                      finalLambda: pruning["final_lambda"]?.doubleValue ?? 0,
+            self.init(task: record.task, variant: record.variantName, seed: record.seed, method: pruning.method.rawValue,
+                      finalThreshold: pruning.finalThreshold, finalLambda: pruning.finalLambda,
                       status: record.status, divergedAtStep: record.divergedAtStep,
-                      finalScore: record.status == "completed" ? record.metrics["score"] : nil,
+                      finalScore: record.status == .completed ? record.metrics["score"] : nil,
                       majorityScore: sets.isEmpty ? nil : sets.reduce(0, +) / Double(sets.count),
                       remainingWeights: record.metrics["remaining_weights"], settings: settings)
         }
 
         /// `majority` when the final dev score is within `margin` of the majority-class predictor's.
         public func outcome(margin: Double = PruningReport.majorityMargin) -> Outcome {
-            if status == "diverged" { return .diverged }
+            if status == .diverged { return .diverged }
             if let s = finalScore, let m = majorityScore, s <= m + margin { return .majority }
             return .learned
         }
@@ -115,10 +115,10 @@ public enum PruningReport {
                        learned: outcomes.filter { $0 == .learned }.count,
                        majority: outcomes.filter { $0 == .majority }.count,
                        diverged: outcomes.filter { $0 == .diverged }.count,
-                       divergedAt: group.compactMap { $0.status == "diverged" ? $0.divergedAtStep : nil },
+                       divergedAt: group.compactMap { $0.status == .diverged ? $0.divergedAtStep : nil },
                        score: meanStd(group.compactMap(\.finalScore)),
                        remaining: meanStd(group.compactMap(\.remainingWeights)),
-                       completedRemaining: meanStd(group.filter { $0.status == "completed" }.compactMap(\.remainingWeights)))
+                       completedRemaining: meanStd(group.filter { $0.status == .completed }.compactMap(\.remainingWeights)))
         }
     }
 

@@ -26,7 +26,7 @@ public struct PruningOptions: Codable, Sendable, Equatable {
     /// evaluated) or the final one (what emmental's `evaluate` passes during training).
     public var evaluationThreshold: EvaluationThreshold = .current
 
-    public enum EvaluationThreshold: String, Codable, Sendable { case current, final }
+    public enum EvaluationThreshold: String, Codable, Sendable, SettingChoice { case current, final }
 
     public init() {}
 }
@@ -96,16 +96,16 @@ public final class PruningSchedule: TrainingHook, @unchecked Sendable {
         try schedule.validate()
         try method.validate(schedule)
         if options.globalTopK, method.topKKey == nil {
-            throw PruningError(field: "global_topk", "applies to top-k methods (magnitude, movement); \(method.name) thresholds each matrix on its own, so leave global_topk off")
+            throw SettingError("global_topk", "applies to top-k methods (magnitude, movement); \(method.name) thresholds each matrix on its own, so leave global_topk off")
         }
         guard options.globalTopKInterval >= 1 else {
-            throw PruningError(field: "global_topk_frequency_compute", "is \(options.globalTopKInterval); use 1 or more (emmental's default is 25)")
+            throw SettingError("global_topk_frequency_compute", "is \(options.globalTopKInterval); use 1 or more (emmental's default is 25)")
         }
         if let lr = options.scoreLearningRate, !(lr >= 0 && lr.isFinite) {
-            throw PruningError(field: "mask_scores_learning_rate", "is \(lr); use a finite value of 0 or more (1e-2 for movement, 1e-1 for L0)")
+            throw SettingError("mask_scores_learning_rate", "is \(lr); use a finite value of 0 or more (1e-2 for movement, 1e-1 for L0)")
         }
         if let g = options.maxGradNorm, !(g > 0) {
-            throw PruningError(field: "max_grad_norm", "is \(g); use a positive norm or leave it unset for no joint clipping")
+            throw SettingError("max_grad_norm", "is \(g); use a positive norm or leave it unset for no joint clipping")
         }
         self.model = model; self.method = method; self.schedule = schedule; self.options = options
         var start = 0
@@ -330,15 +330,15 @@ public final class PruningSchedule: TrainingHook, @unchecked Sendable {
     public func restoreState(from directory: URL) throws {
         let url = directory.appendingPathComponent("pruning.safetensors")
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw PruningError(field: "method", "\(url.path) is missing: this checkpoint was written without the pruning state; start over in a new output directory")
+            throw SettingError("method", "\(url.path) is missing: this checkpoint was written without the pruning state; start over in a new output directory")
         }
         let file = try SafetensorsFile(contentsOf: url)
         guard file.metadata["method"] == method.name else {
-            throw PruningError(field: "method", "\(url.path) holds the state of '\(file.metadata["method"] ?? "?")', not '\(method.name)'; resume with the same method or start over in a new output directory")
+            throw SettingError("method", "\(url.path) holds the state of '\(file.metadata["method"] ?? "?")', not '\(method.name)'; resume with the same method or start over in a new output directory")
         }
         if let scores, let optimizer {
             guard let step = file.metadata["adam_step"].flatMap(Int.init) else {
-                throw PruningError(field: "method", "\(url.path) has no adam_step; it was not written by saveState — start over in a new output directory")
+                throw SettingError("method", "\(url.path) has no adam_step; it was not written by saveState — start over in a new output directory")
             }
             try file.copyFloats("scores", into: scores.base, count: maskedCount)
             try file.copyFloats("adam.m", into: optimizer.m.base, count: maskedCount)

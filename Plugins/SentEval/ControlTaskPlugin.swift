@@ -12,46 +12,58 @@ import Foundation
 /// a probe's accuracy the representation, not the probe, deserves. Reported per variant: the real
 /// probe's accuracy, the control accuracy and their difference.
 public struct ControlTaskPlugin: TaskPlugin {
+    /// Every `senteval.probe` parameter (frozen protocol), plus the seed of the random labelling.
+    public struct Config: Settings {
+        @InlineSettings public var probe = ProbeTaskConfig()
+        @Setting("control_seed", .in(0...Int(Int32.max)), help: "Seed of the random labels (same class frequencies as the training split).")
+        public var controlSeed = 0
+        public init() {}
+
+        public func check() throws {
+            guard probe.protocolKind == .frozen else {
+                throw SettingError("protocol", "control tasks use frozen features", fix: "remove `protocol` or set it to frozen")
+            }
+        }
+    }
+
     public init() {}
     public var id: String { "senteval.control" }
-    public var version: String { "1" }
+    public var version: Int { 2 }
     public var summary: String { "control task (random labels, same class frequencies) and probe selectivity" }
 
-    public func prepare(_ params: TaskParameters, context: PrepareContext) throws -> any PreparedTask {
-        // Every senteval.probe parameter (frozen protocol), plus the seed of the random labelling.
-        let controlSeed = UInt64(try params.int("control_seed", default: 0, in: 0...Int(Int32.max)))
-        let parameters = try ProbeTaskParameters(params, context: context, extraKeys: ["control_seed"])
-        guard parameters.protocolKind == .frozen else {
-            throw params.error("protocol", "control tasks use frozen features", fix: "remove `protocol` or set it to frozen")
-        }
-        return Prepared(parameters: parameters, controlSeed: controlSeed)
+    public func prepare(_ config: Config, context: PrepareContext) throws -> any PreparedTask {
+        var config = config
+        let (probe, file) = try config.probe.resolved(context)
+        config.probe = probe
+        return Prepared(config: config, file: file)
     }
 
     struct Prepared: PreparedTask {
-        let parameters: ProbeTaskParameters
-        let controlSeed: UInt64
-        var configuration: JSONValue {
-            guard case .object(var c) = parameters.configuration else { return parameters.configuration }
-            c["control_seed"] = .int(Int(controlSeed))
-            return .object(c)
-        }
-        var dataFiles: [DataFile] { [parameters.file] }
+        let config: Config
+        let file: DataFile
+        var settings: any Settings { config }
+        var dataFiles: [DataFile] { [file] }
         var metrics: [MetricDeclaration] {
             [MetricDeclaration("accuracy", higherIsBetter: true), MetricDeclaration("control_accuracy", higherIsBetter: false),
              MetricDeclaration("selectivity", higherIsBetter: true)]
         }
 
         func run(_ job: JobContext) throws -> JobOutcome {
-            let dataset = try SentEvalDataset.load(path: parameters.file.url.path, limit: job.limit)
-            let control = try Self.controlDataset(dataset, seed: controlSeed)
+            let parameters = config.probe
+            let dataset = try SentEvalDataset.load(path: file.url.path, limit: job.limit)
+            let control = try Self.controlDataset(dataset, seed: UInt64(config.controlSeed))
             let loaded = try job.model.load(numLabels: nil, mix: nil, seed: job.seed64)
             let identity = try ModelIdentity.of(directory: loaded.directory, config: loaded.model.config)
-            let encoder = try SentenceEncoder(model: loaded.model, tokenizer: loaded.tokenizer, maxLength: parameters.maxLength, batchSize: 64)
+            let encoder = try SentenceEncoder(model: loaded.model, tokenizer: loaded.tokenizer, maxLength: parameters.finetune.maxSeqLength, batchSize: 64)
             // Features of the real dataset (same sentences, same order): shared with senteval.probe's cache.
-            let features = try FeatureCache(directory: job.cacheDirectory.appendingPathComponent("senteval-features"))
+            var features = try FeatureCache(directory: job.cacheDirectory.appendingPathComponent("senteval-features"))
                 .features(for: dataset, encoder: encoder, model: identity, log: job.log).features(parameters.pooling)
             let bermo = job.variant.head == .bermo
-            let runner = ProbeRunner(config: parameters.probe, seeds: [job.seed64], includeBermo: bermo,
+            if bermo {
+                // The mix is over the variant's layers, as in senteval.probe (all hidden states by default).
+                features = try features.selecting(layers: (job.variant.mix ?? MixConfig()).resolvedLayers(numLayers: loaded.model.config.numHiddenLayers))
+            }
+            let runner = ProbeRunner(config: parameters.classifierSettings, seeds: [job.seed64], includeBermo: bermo,
                                      layerTargets: [features.layers.count - 1])
             func accuracy(_ d: SentEvalDataset) throws -> Double {
                 let r = try runner.run(dataset: d, features: features, pooling: parameters.pooling)

@@ -15,17 +15,20 @@ import Foundation
 public struct SentEvalProbePlugin: TaskPlugin {
     public init() {}
     public var id: String { "senteval.probe" }
-    public var version: String { "1" }
+    public var version: Int { 2 }
     public var summary: String { "SentEval probing (frozen features + SentEval classifier, or full fine-tuning); BERT last layer, per-layer curve, BERMo mix" }
+    public var datasets: [any DatasetFetcher] { [SentEvalFetcher()] }
 
-    public func prepare(_ params: TaskParameters, context: PrepareContext) throws -> any PreparedTask {
-        Prepared(parameters: try ProbeTaskParameters(params, context: context))
+    public func prepare(_ config: ProbeTaskConfig, context: PrepareContext) throws -> any PreparedTask {
+        let (config, file) = try config.resolved(context)
+        return Prepared(config: config, file: file)
     }
 
     struct Prepared: PreparedTask {
-        let parameters: ProbeTaskParameters
-        var configuration: JSONValue { parameters.configuration }
-        var dataFiles: [DataFile] { [parameters.file] }
+        let config: ProbeTaskConfig
+        let file: DataFile
+        var settings: any Settings { config }
+        var dataFiles: [DataFile] { [file] }
         var metrics: [MetricDeclaration] {
             [MetricDeclaration("accuracy", higherIsBetter: true),
              MetricDeclaration("dev_accuracy", higherIsBetter: true),
@@ -36,69 +39,55 @@ public struct SentEvalProbePlugin: TaskPlugin {
         }
 
         func run(_ job: JobContext) throws -> JobOutcome {
-            let dataset = try SentEvalDataset.load(path: parameters.file.url.path, limit: job.limit)
-            switch parameters.protocolKind {
+            let dataset = try SentEvalDataset.load(path: file.url.path, limit: job.limit)
+            switch config.protocolKind {
             case .frozen: return try frozen(job, dataset)
             case .finetune: return try finetune(job, dataset)
             }
         }
 
-        func references(_ dataset: SentEvalDataset) -> [String: JSONValue] {
-            var r: [String: JSONValue] = [:]
-            for s in SentEvalSplit.allCases {
-                let st = dataset.statistics(s)
-                r["\(s.rawValue)_majority_accuracy"] = .double(st.majorityAccuracy)
-                r["\(s.rawValue)_count"] = .int(st.count)
-            }
-            r["test_ceiling"] = .double(dataset.statistics(.test).accuracyCeiling)
-            r["classes"] = .int(dataset.classCount)
-            return r
-        }
-
         func frozen(_ job: JobContext, _ dataset: SentEvalDataset) throws -> JobOutcome {
             let loaded = try job.model.load(numLabels: nil, mix: nil, seed: job.seed64)
-            let config = loaded.model.config
-            let identity = try ModelIdentity.of(directory: loaded.directory, config: config)
+            let modelConfig = loaded.model.config
+            let identity = try ModelIdentity.of(directory: loaded.directory, config: modelConfig)
             let cache = FeatureCache(directory: job.cacheDirectory.appendingPathComponent("senteval-features"))
             let encoder = try SentenceEncoder(model: loaded.model, tokenizer: loaded.tokenizer,
-                                              maxLength: parameters.maxLength, batchSize: 64)
+                                              maxLength: config.finetune.maxSeqLength, batchSize: 64)
             let encoded = try cache.features(for: dataset, encoder: encoder, model: identity,
                                              progress: { job.progress(0.6 * Double($0) / Double(max($1, 1)), "encoding") },
                                              log: job.log)
-            var features = encoded.features(parameters.pooling)
-            var details = references(dataset)
-            details["pooling"] = .string(parameters.pooling.rawValue)
-            details["standardized"] = .bool(parameters.probe.standardize)
-            details["features_from_cache"] = .bool(encoded.fromCache)
+            var features = encoded.features(config.pooling)
+            var details = ProbeJobDetails(references: ProbeReferences(dataset), pooling: config.pooling,
+                                          standardized: config.standardize, featuresFromCache: encoded.fromCache)
             let progress: (Int, Int) -> Void = { job.progress(0.6 + 0.4 * Double($0) / Double(max($1, 1)), "probing") }
 
             if job.variant.head == .bert {
-                let result = try ProbeRunner(config: parameters.probe, seeds: [job.seed64], includeBermo: false)
-                    .run(dataset: dataset, features: features, pooling: parameters.pooling, progress: progress)
+                let result = try ProbeRunner(config: config.classifierSettings, seeds: [job.seed64], includeBermo: false)
+                    .run(dataset: dataset, features: features, pooling: config.pooling, progress: progress)
                 let best = result.layers.first { $0.layer == result.bestLayer }!
-                details["best_layer"] = .int(result.bestLayer)
-                details["per_layer"] = .array(result.layers.map {
-                    .object(["layer": .int($0.layer ?? -1), "dev_accuracy": .double($0.devAccuracy), "test_accuracy": .double($0.testAccuracy)])
-                })
-                details["probe"] = try JSONValue.encoding(result)
+                details.bestLayer = result.bestLayer
+                details.perLayer = result.layers.map {
+                    ProbeJobDetails.LayerAccuracy(layer: $0.layer ?? -1, devAccuracy: $0.devAccuracy, testAccuracy: $0.testAccuracy)
+                }
+                details.probe = result
                 let curve = Series(name: "accuracy by layer", xLabel: "hidden state (0 = embeddings)", yLabel: "test accuracy",
                                    points: result.layers.map { Series.Point(x: Double($0.layer ?? 0), y: $0.testAccuracy) },
                                    variant: job.variant.name)
                 return .completed(["accuracy": result.bert.testAccuracy, "dev_accuracy": result.bert.devAccuracy,
                                    "best_layer_accuracy": best.testAccuracy,
                                    "majority_accuracy": dataset.statistics(.test).majorityAccuracy],
-                                  series: [curve], details: .object(details))
+                                  series: [curve], details: try JSONValue(encoding: details))
             }
             // BERMo: a probe over the mix of the variant's layers (all hidden states by default).
-            let mixLayers = try (job.variant.mix ?? MixConfig()).resolvedLayers(numLayers: config.numHiddenLayers)
+            let mixLayers = try (job.variant.mix ?? MixConfig()).resolvedLayers(numLayers: modelConfig.numHiddenLayers)
             features = try features.selecting(layers: mixLayers)
-            let result = try ProbeRunner(config: parameters.probe, seeds: [job.seed64], includeBermo: true,
+            let result = try ProbeRunner(config: config.classifierSettings, seeds: [job.seed64], includeBermo: true,
                                          layerTargets: [features.layers.count - 1])
-                .run(dataset: dataset, features: features, pooling: parameters.pooling, progress: progress)
+                .run(dataset: dataset, features: features, pooling: config.pooling, progress: progress)
             let bermo = result.bermo!
             let weights = bermo.mixWeights ?? [], gamma = bermo.gamma ?? 1
-            details["probe"] = try JSONValue.encoding(result)
-            details["mix_layers"] = .array(mixLayers.map { .int($0) })
+            details.probe = result
+            details.mixLayers = mixLayers
             let mixCurve = Series(name: "BERMo mix weight by layer", xLabel: "hidden state (0 = embeddings)",
                                   yLabel: "softmax(w)", points: zip(mixLayers, weights).map { Series.Point(x: Double($0), y: Double($1)) },
                                   variant: job.variant.name)
@@ -111,34 +100,33 @@ public struct SentEvalProbePlugin: TaskPlugin {
                                "majority_accuracy": dataset.statistics(.test).majorityAccuracy],
                               series: [level, mixCurve],
                               mix: MixSnapshot(weights: weights.map(Double.init), gamma: Double(gamma), layers: mixLayers),
-                              details: .object(details))
+                              details: try JSONValue(encoding: details))
         }
 
         func finetune(_ job: JobContext, _ dataset: SentEvalDataset) throws -> JobOutcome {
             let loaded = try job.loadModel(numLabels: dataset.classCount)
-            var config = parameters.finetune
-            config.seed = job.seed64
+            var training = config.finetune
+            training.seed = job.seed64
             let kind = TaskKind.classification(labels: dataset.labels)
-            let tuner = try FineTuner(model: loaded.model, tokenizer: loaded.tokenizer, config: config, kind: kind)
+            let tuner = try FineTuner(model: loaded.model, tokenizer: loaded.tokenizer, config: training, kind: kind)
             func examples(_ split: SentEvalSplit) -> [Example] {
                 dataset.indices(split).map { Example(text: dataset.examples[$0].sentence, label: dataset.labelIds[$0]) }
             }
-            var train = examples(.train)
-            if let n = parameters.maxTrainSamples { train = Array(train.prefix(n)) }
+            let train = training.trainLimited(examples(.train))
             let dev = examples(.dev), test = examples(.test)
-            let total = config.totalSteps(trainCount: train.count)
+            let total = training.totalSteps(trainCount: train.count)
             let result = try tuner.train(train, dev: dev, observer: { event in
                 if case .step(let step, _, _) = event { job.progress(Double(step) / Double(max(total, 1)), "fine-tuning") }
             })
-            var details = references(dataset)
-            details["steps"] = .int(result.steps)
-            details["train_seconds"] = .double(result.trainSeconds)
+            var details = ProbeJobDetails(references: ProbeReferences(dataset))
+            details.steps = result.steps
+            details.trainSeconds = result.trainSeconds
             let curve = Series(name: "dev accuracy during fine-tuning", xLabel: "step", yLabel: "dev accuracy",
                                points: result.logHistory.compactMap { e in e.eval?["accuracy"].map { Series.Point(x: Double(e.step), y: $0) } },
                                variant: job.variant.name)
             if result.status == .diverged {
                 return .diverged(step: result.divergedAtStep ?? result.steps, reason: result.divergenceReason ?? "diverged",
-                                 series: [curve], details: .object(details))
+                                 series: [curve], details: try JSONValue(encoding: details))
             }
             let predictions = tuner.predict(test)
             let testAccuracy = Metrics.accuracy(predictions.classes, test.map(\.label))
@@ -154,16 +142,8 @@ public struct SentEvalProbePlugin: TaskPlugin {
             }
             return .completed(["accuracy": testAccuracy, "dev_accuracy": result.finalEval["accuracy"] ?? 0,
                                "majority_accuracy": dataset.statistics(.test).majorityAccuracy],
-                              series: [curve], mix: mix, details: .object(details), samples: samples)
+                              series: [curve], mix: mix, details: try JSONValue(encoding: details), samples: samples)
         }
-    }
-}
-
-extension JSONValue {
-    /// Any Encodable value as a JSON tree (for job details).
-    static func encoding<T: Encodable>(_ value: T) throws -> JSONValue {
-        let encoder = JSONEncoder(); encoder.keyEncodingStrategy = .convertToSnakeCase
-        return try JSONDecoder().decode(JSONValue.self, from: encoder.encode(value))
     }
 }
 

@@ -1,12 +1,16 @@
 import ArgumentParser
+import BermoHarness
 import BermoRuntime
 import Foundation
 
-/// `bermo finetune`: Hugging Face `run_glue.py`'s vocabulary, BERT or BERMo head, on CPU.
+/// `bermo finetune`: Hugging Face `run_glue.py`'s vocabulary, BERT or BERMo head, on CPU. The fine-tuning
+/// options are `FineTuneConfig`'s settings, the ones suites write (`--learning-rate` is `learning_rate`),
+/// checked by the same rules before any work starts.
 struct FinetuneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "finetune",
-        abstract: "Fine-tune a BERT (or BERMo) sequence classifier / regressor on TSV data.")
+        abstract: "Fine-tune a BERT (or BERMo) sequence classifier / regressor on TSV data.",
+        discussion: "Fine-tuning options (run_glue.py's, as suites write them):\n" + SettingsOptions.help(FineTuneConfig.self))
 
     @OptionGroup var modelOptions: ModelOptions
     @Option(help: "Training TSV with a header row.") var train: String
@@ -19,51 +23,24 @@ struct FinetuneCommand: ParsableCommand {
     var head: HeadVariant = .bert
     @Flag(name: .customLong("mix-exclude-embedding"), help: "BERMo: mix encoder layers only, not the embedding output.") var mixExcludeEmbedding = false
     @Flag(name: .customLong("mix-layer-norm"), help: "BERMo: AllenNLP's do_layer_norm on each mixed tensor.") var mixLayerNorm = false
-    @Option(name: .customLong("max-seq-length")) var maxSeqLength = 128
-    @Option(name: .customLong("per-device-train-batch-size")) var batchSize = 32
-    @Option(name: .customLong("per-device-eval-batch-size")) var evalBatchSize = 64
-    @Option(name: .customLong("learning-rate")) var learningRate: Float = 2e-5
-    @Option(name: .customLong("mix-learning-rate"), help: "Learning rate of the BERMo mix weights and gamma.") var mixLearningRate: Float = 1e-3
-    @Option(name: .customLong("num-train-epochs")) var epochs: Double = 3
-    @Option(name: .customLong("max-steps"), help: "Overrides --num-train-epochs.") var maxSteps: Int?
-    @Option(name: .customLong("max-train-samples"), help: "Use only the first N training rows (as run_glue.py).") var maxTrainSamples: Int?
-    @Option(name: .customLong("max-eval-samples")) var maxEvalSamples: Int?
-    @Option(name: .customLong("warmup-ratio")) var warmupRatio: Double = 0
-    @Option(name: .customLong("warmup-steps"), help: "Overrides --warmup-ratio.") var warmupSteps: Int?
-    @Option(name: .customLong("weight-decay")) var weightDecay: Float = 0
-    @Option(name: .customLong("max-grad-norm")) var maxGradNorm: Float = 1
-    @Option(name: .customLong("lr-scheduler-type")) var scheduler: LearningRateSchedule = .linear
-    @Option(name: .customLong("eval-steps")) var evalSteps: Int?
-    @Option(help: "Parameter groups not to train, comma-separated: embeddings, encoder, pooler.") var freeze: String?
     @Option var seed: UInt64 = 42
     @Flag(name: .customLong("skip-bad-rows"), help: "Skip (and count) TSV rows whose field count does not match the header.") var skipBadRows = false
     @Flag(help: "Continue from <output-dir>/checkpoint when it holds a saved state.") var resume = false
     @Option(name: .customLong("output-dir")) var outputDir: String
+    @Argument(parsing: .allUnrecognized, help: "Fine-tuning options (see below).") var settings: [String] = []
 
     func run() throws {
+        var config = try reportingErrors { try SettingsOptions.decode(FineTuneConfig.self, from: settings, command: "finetune") }
+        config.seed = seed
         let trainTable = try TSVTable(path: train, skipBadRows: skipBadRows)
         let devTable = try TSVTable(path: dev, skipBadRows: skipBadRows)
         let kind: TaskKind = regression ? .regression : .classification(labels: try trainTable.labelSet(labelColumn))
-        var trainSet = try trainTable.examples(textColumn: textColumn, pairColumn: textPairColumn, labelColumn: labelColumn, kind: kind)
-        var devSet = try devTable.examples(textColumn: textColumn, pairColumn: textPairColumn, labelColumn: labelColumn, kind: kind)
-        if let n = maxTrainSamples { trainSet = Array(trainSet.prefix(n)) }
-        if let n = maxEvalSamples { devSet = Array(devSet.prefix(n)) }
+        let trainSet = config.trainLimited(try trainTable.examples(textColumn: textColumn, pairColumn: textPairColumn, labelColumn: labelColumn, kind: kind))
+        let devSet = config.evalLimited(try devTable.examples(textColumn: textColumn, pairColumn: textPairColumn, labelColumn: labelColumn, kind: kind))
         for (table, name) in [(trainTable, train), (devTable, dev)] where !table.skippedLines.isEmpty {
             log("skipped \(table.skippedLines.count) malformed row(s) of \(name) (first at line \(table.skippedLines[0]))")
         }
 
-        var config = FineTuneConfig()
-        config.maxSeqLength = maxSeqLength; config.perDeviceTrainBatchSize = batchSize
-        config.perDeviceEvalBatchSize = evalBatchSize; config.learningRate = learningRate
-        config.mixLearningRate = mixLearningRate; config.numTrainEpochs = epochs; config.maxSteps = maxSteps
-        config.warmupRatio = warmupRatio; config.warmupSteps = warmupSteps; config.weightDecay = weightDecay
-        config.maxGradNorm = maxGradNorm; config.schedule = scheduler; config.seed = seed; config.evalSteps = evalSteps
-        config.freeze = try (freeze ?? "").split(separator: ",").map {
-            guard let g = ParameterLayout.Group(rawValue: $0.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationFailure("--freeze: '\($0)' is not a parameter group; use embeddings, encoder, pooler, classifier or mix")
-            }
-            return g
-        }
         let mix = head == .bermo ? MixConfig(includeEmbedding: !mixExcludeEmbedding, layerNorm: mixLayerNorm) : nil
         let (model, tokenizer, modelDir) = try modelOptions.load(numLabels: kind.numLabels, mix: mix, seed: seed)
         let tuner = try FineTuner(model: model, tokenizer: tokenizer, config: config, kind: kind)
@@ -99,7 +76,7 @@ struct FinetuneCommand: ParsableCommand {
                                   trainSeconds: result.trainSeconds, trainExamplesPerSecond: result.examplesPerSecond),
                       to: out.appendingPathComponent("eval_results.json"))
         try writeJSON(TrainerState(globalStep: result.steps, maxSteps: total, logHistory: result.logHistory,
-                                   head: head.rawValue, mixLayers: model.mixLayers, config: config),
+                                   head: head.rawValue, mixLayers: model.mixLayers, settings: config.settingsJSON(), seed: config.seed),
                       to: out.appendingPathComponent("trainer_state.json"))
         print(String(data: try JSONEncoder.snake.encode(result.finalEval), encoding: .utf8)!)
     }
@@ -111,14 +88,13 @@ struct FinetuneCommand: ParsableCommand {
     }
     struct TrainerState: Encodable {
         var globalStep: Int; var maxSteps: Int; var logHistory: [LogEntry]; var head: String; var mixLayers: [Int]
-        var config: FineTuneConfig
+        var settings: JSONValue; var seed: UInt64
     }
 
     func log(_ s: String) { FileHandle.standardError.write(Data("bermo: \(s)\n".utf8)) }
 }
 
 extension HeadVariant: ExpressibleByArgument {}
-extension LearningRateSchedule: ExpressibleByArgument {}
 
 extension JSONEncoder {
     static var snake: JSONEncoder {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BermoHarness
+import BermoPlugins
 import BermoRuntime
 import Foundation
 

@@ -18,42 +18,40 @@ final class InvocationCounter: @unchecked Sendable {
 /// accuracy = value × scale + 0.01 × seed (+ 0.05 for bermo heads); loss = 1 − accuracy.
 /// Behaviour that must not change job ids (crashing on the k-th call) is plugin state, not a parameter.
 struct EchoPlugin: TaskPlugin {
+    struct Config: Settings {
+        @Setting("value", .in(-100...100), help: "Base accuracy.") var value = 0.5
+        @Setting("scale", .in(0...10), help: "Multiplies value.") var scale = 1.0
+        @Setting("diverge_seed", .in(0...1_000_000), help: "This seed's job diverges.") var divergeSeed: Int? = nil
+        @Setting("skip_variant", help: "This variant's jobs are skipped.") var skipVariant: String? = nil
+        @Setting("data", help: "Data files (relative to the data directory).") var data: [String] = []
+        @Setting("curve", help: "Report a learning curve.") var curve = true
+        @Setting("sleep", .in(0...5), help: "Seconds to sleep per job.") var sleep = 0.0
+        init() {}
+    }
+
     let id = "echo.task"
-    var version = "1"
+    var version = 1
     let summary = "Test plugin: metrics computed from the seed and parameters"
     var counter = InvocationCounter()
     /// Throw on this invocation (1-based), simulating a process killed in the middle of a suite.
     var failOnCall: Int?
 
-    static let allowed = ["value", "scale", "diverge_seed", "skip_variant", "data", "curve", "sleep"]
-
-    func prepare(_ params: TaskParameters, context: PrepareContext) throws -> any PreparedTask {
-        try params.rejectUnknown(allowed: Self.allowed)
-        let value = try params.double("value", default: 0.5)
-        let scale = try params.double("scale", default: 1, in: 0...10)
-        let divergeSeed: Int? = try params.optional("diverge_seed")
-        let skipVariant: String? = try params.optional("skip_variant")
-        let data = try params.strings("data", default: [])
-        let curve = try params.bool("curve", default: true)
-        let sleep = try params.double("sleep", default: 0, in: 0...5)
-        return EchoTask(plugin: self, value: value, scale: scale, divergeSeed: divergeSeed, skipVariant: skipVariant,
-                        dataFiles: data.map { context.dataFile($0, fetch: "bermo data fetch echo") }, curve: curve, sleep: sleep)
+    func prepare(_ config: Config, context: PrepareContext) throws -> any PreparedTask {
+        EchoTask(plugin: self, config: config, dataFiles: config.data.map { context.dataFile($0, fetch: "bermo data fetch echo") })
     }
 }
 
 struct EchoTask: PreparedTask {
     let plugin: EchoPlugin
-    let value: Double, scale: Double
-    let divergeSeed: Int?
-    let skipVariant: String?
+    let config: EchoPlugin.Config
     let dataFiles: [DataFile]
-    let curve: Bool
-    let sleep: Double
-
-    var configuration: JSONValue {
-        ["value": .double(value), "scale": .double(scale), "diverge_seed": divergeSeed.map { .int($0) } ?? .null,
-         "skip_variant": skipVariant.map { .string($0) } ?? .null, "curve": .bool(curve)]
-    }
+    var settings: any Settings { config }
+    var value: Double { config.value }
+    var scale: Double { config.scale }
+    var divergeSeed: Int? { config.divergeSeed }
+    var skipVariant: String? { config.skipVariant }
+    var curve: Bool { config.curve }
+    var sleep: Double { config.sleep }
 
     var metrics: [MetricDeclaration] { [MetricDeclaration("accuracy"), MetricDeclaration("loss", higherIsBetter: false)] }
 

@@ -104,7 +104,7 @@ import Testing
         var skipped = missing
         skipped.jobs = skipped.jobs.map { j in
             var j = j
-            if j.task == "beta" && j.variant == "bert" { j.status = "skipped"; j.metrics = [:] }
+            if j.task == "beta" && j.variant == "bert" { j.status = .skipped; j.metrics = [:] }
             return j
         }
         let skippedFile = try Self.write(skipped, dir, "skipped.json")

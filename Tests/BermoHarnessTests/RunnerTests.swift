@@ -40,7 +40,7 @@ import Testing
         #expect(seeds.count == 6 && Set(first).isSubset(of: Set(seeds)))
 
         // A new plugin version reruns everything; so does a --limit.
-        let version = try plan(TestSupport.write(base, to: dir, name: "e.yaml"), plugin: EchoPlugin(version: "2")).jobs.map(\.id)
+        let version = try plan(TestSupport.write(base, to: dir, name: "e.yaml"), plugin: EchoPlugin(version: 2)).jobs.map(\.id)
         #expect(Set(version).isDisjoint(with: first))
         let limited = try plan(TestSupport.write(base, to: dir, name: "f.yaml"), limit: 10).jobs.map(\.id)
         #expect(Set(limited).isDisjoint(with: first))
@@ -212,12 +212,12 @@ import Testing
         options.logSamples = true
         let summary = try SuiteRunner(registry: TestSupport.registry(), options: options, console: RecordingConsole()).run(suitePath: path)
         #expect(summary.exitCode == 0 && summary.failures.isEmpty)
-        #expect(summary.results.jobs.map(\.status).sorted() == ["completed", "diverged", "skipped", "skipped"])
-        let diverged = try #require(summary.records.first { $0.status == "diverged" })
+        #expect(summary.results.jobs.map(\.status.rawValue).sorted() == ["completed", "diverged", "skipped", "skipped"])
+        let diverged = try #require(summary.records.first { $0.status == .diverged })
         #expect(diverged.divergedAtStep == 7 && diverged.reason == "loss is NaN")
         #expect(summary.results.aggregates.allSatisfy { $0.n == 1 && $0.std == nil })
         // --log-samples wrote the completed job's samples as JSON Lines.
-        let completed = try #require(summary.records.first { $0.status == "completed" })
+        let completed = try #require(summary.records.first { $0.status == .completed })
         let samples = try String(contentsOf: summary.outputDirectory.appendingPathComponent(try #require(completed.samplesFile)), encoding: .utf8)
         #expect(samples == "{\"index\":0,\"prediction\":0}\n{\"index\":1,\"prediction\":1}\n{\"index\":2,\"prediction\":0}\n")
         // Rerunning keeps skipped and diverged outcomes (they are results, not errors).

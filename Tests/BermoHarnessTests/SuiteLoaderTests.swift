@@ -23,11 +23,11 @@ import Testing
         #expect(alpha.metricList?[1].higherIsBetter == false)
         #expect(alpha.metadata == ["version": 1])
         // alpha inherits value from defaults (located in common.yaml); beta overrides it.
-        #expect(try alpha.parameters.double("value") == 0.5)
+        #expect(try alpha.parameters.value("value", as: Double.self) == 0.5)
         #expect(alpha.parameters.origin("value") == .defaults)
         #expect(alpha.parameters.node("value")?.location.file.hasSuffix("common.yaml") == true)
         #expect(alpha.parameters.node("value")?.location.line == 5)
-        #expect(try beta.parameters.double("value") == 0.7)
+        #expect(try beta.parameters.value("value", as: Double.self) == 0.7)
         if case .overridesDefault(let at) = beta.parameters.origin("value") {
             #expect(at.file.hasSuffix("common.yaml") && at.line == 5 && at.column == 3)
         } else {
@@ -111,28 +111,56 @@ enum SuiteKeysForTest {
 
     @Test func typedAccessorsReadAndReportLocatedMismatches() throws {
         let p = try params("n: 3\nx: 2e-5\nname: cls\nflag: yes\nlist: [a, b]\nquoted: \"7\"\nlayers: [1, 2]\nsub: {lr: 0.1}\n")
-        #expect(try p.int("n") == 3)
-        #expect(try p.double("x") == 2e-5)
-        #expect(try p.double("n") == 3)
-        #expect(try p.string("name") == "cls")
-        #expect(try p.bool("flag", default: false) == true)
-        #expect(try p.strings("list") == ["a", "b"])
+        #expect(try p.value("n", as: Int.self) == 3)
+        #expect(try p.value("x", as: Double.self) == 2e-5)
+        #expect(try p.value("n", as: Double.self) == 3)
+        #expect(try p.value("name", as: String.self) == "cls")
+        #expect(try p.value("flag", default: false) == true)
+        #expect(try p.value("list", as: [String].self) == ["a", "b"])
         #expect(try p.value("layers", as: [Int].self) == [1, 2])
-        #expect(try p.int("missing", default: 9) == 9)
-        #expect(try p.choice("name", from: ["cls", "mean"]) == "cls")
-        #expect(try p.nested("sub")?.double("lr") == 0.1)
+        #expect(try p.value("missing", default: 9) == 9)
+        #expect(try p.value("name", as: Pooling.self) == .cls)
+        #expect(try p.nested("sub")?.value("lr", as: Double.self) == 0.1)
 
-        let quoted = #expect(throws: SuiteError.self) { try p.int("quoted") }
+        let quoted = #expect(throws: SuiteError.self) { try p.value("quoted", as: Int.self) }
         #expect(quoted?.description == "p.yaml:6:9: error: `tasks[t].quoted`: expected an integer, found a string (\"7\"); remove the quotes: `7`")
-        let missing = #expect(throws: SuiteError.self) { try p.string("pooling") }
+        let missing = #expect(throws: SuiteError.self) { try p.value("pooling", as: String.self) }
         #expect(missing?.description.contains("missing required parameter `pooling` of plugin `p`") == true)
-        let choice = #expect(throws: SuiteError.self) { try p.choice("name", from: ["cl", "mean"]) }
-        #expect(choice?.location.line == 3)
-        #expect(choice?.description.contains("did you mean `cl`?") == true)
-        let yesNo = #expect(throws: SuiteError.self) { try p.string("flag") }
+        let choice = #expect(throws: SuiteError.self) { try p.value("list", as: [Pooling].self) }
+        #expect(choice?.location.line == 5 && choice?.field == "tasks[t].list[0]")
+        #expect(choice?.description.contains("`a` is not one of `cls`, `mean`") == true)
+        let yesNo = #expect(throws: SuiteError.self) { try p.value("flag", as: String.self) }
         #expect(yesNo?.description.contains("quote it") == true)
-        let nested = #expect(throws: SuiteError.self) { try p.nested("sub")?.string("lr") }
+        let nested = #expect(throws: SuiteError.self) { try p.nested("sub")?.value("lr", as: String.self) }
         #expect(nested?.field == "tasks[t].sub.lr")
+    }
+
+    struct Probe: Settings {
+        @Setting("pooling", help: "") var pooling: Pooling = .mean
+        @Setting("layers", .nonEmpty(each: .in(0...6)), help: "") var layers = [6]
+        @Setting("lr", .above(0, atMost: 1), help: "") var lr = 0.1
+        @SettingGroup("sub", help: "") var sub: Sub? = nil
+        struct Sub: Settings {
+            @Setting("steps", .in(1...10), required: true, help: "") var steps = 1
+            init() {}
+        }
+        init() {}
+    }
+
+    @Test func settingsDecodeWithDefaultsRangesAndLocatedErrors() throws {
+        let ok = try Probe.decode(from: params("pooling: cls\nsub: {steps: 3}\n"))
+        #expect(ok.pooling == .cls && ok.layers == [6] && ok.lr == 0.1 && ok.sub?.steps == 3)
+        #expect(ok.settingsJSON() == ["pooling": "cls", "layers": [6], "lr": 0.1, "sub": ["steps": 3]])
+        let choice = #expect(throws: SuiteError.self) { try Probe.decode(from: params("pooling: clss\n")) }
+        #expect(choice?.description.contains("did you mean `cls`?") == true && choice?.location.line == 1)
+        let range = #expect(throws: SuiteError.self) { try Probe.decode(from: params("lr: 1\nlayers: [1, 9]\n")) }
+        #expect(range?.description == "p.yaml:2:9: error: `tasks[t].layers`: [1,9] is out of range; use a non-empty list of an integer in 0...6")
+        let zero = #expect(throws: SuiteError.self) { try Probe.decode(from: params("lr: 0\n")) }
+        #expect(zero?.description == "p.yaml:1:5: error: `tasks[t].lr`: 0.0 is out of range; use a number in (0, 1]")
+        let required = #expect(throws: SuiteError.self) { try Probe.decode(from: params("sub: {}\n")) }
+        #expect(required?.field == "tasks[t].sub.steps")
+        let unknown = #expect(throws: SuiteError.self) { try Probe.decode(from: params("pooling: cls\nlayer: [1]\n")) }
+        #expect(unknown?.description.contains("did you mean `layers`?") == true)
     }
 
     @Test func rejectUnknownListsEveryUnknownKeyWithSuggestions() throws {

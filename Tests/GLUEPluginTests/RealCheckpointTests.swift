@@ -10,13 +10,13 @@ struct RealCheckpointTests {
     @Test("RTE, BERMo head: curve, metrics and mix are recorded and in range")
     func rte() throws {
         Compute.configure(threads: 2)
-        var h = GLUEHyperparameters()
+        var h = FineTuneConfig()
         h.maxTrainSamples = 16; h.maxEvalSamples = 16; h.perDeviceTrainBatchSize = 8; h.maxSteps = 2; h.evalSteps = 1
         h.maxSeqLength = 128; h.seed = 7
         let task = GLUETaskID.rte.task
-        let data = try #require(try GLUERunner.prepare(task, dataDirectory: DataPaths.root, hyperparameters: h).dataset)
+        let data = try #require(try GLUERunner.prepare(task, dataDirectory: DataPaths.root, training: h).dataset)
         let (model, tokenizer) = try GLUERunner.loadModel(directory: try TestModel.minilmDirectory(), task: task, head: .bermo, seed: h.seed)
-        let r = try GLUERunner.run(data, model: model, tokenizer: tokenizer, hyperparameters: h)
+        let r = try GLUERunner.run(data, model: model, tokenizer: tokenizer, training: h)
         #expect(r.status == .completed && r.steps == 2 && r.head == .bermo)
         #expect(r.curve.map(\.step) == [1, 2] && r.curve.map(\.examplesSeen) == [8, 16])
         #expect(r.trainExamples == 16 && r.evalExamples == ["dev": 16])

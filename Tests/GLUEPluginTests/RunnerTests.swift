@@ -15,8 +15,8 @@ struct RunnerTests {
                            evalSets: sets, devSplit: nil, notes: [])
     }
 
-    static func hyper(steps: Int) -> GLUEHyperparameters {
-        var h = GLUEHyperparameters()
+    static func hyper(steps: Int) -> FineTuneConfig {
+        var h = FineTuneConfig()
         h.perDeviceTrainBatchSize = 4; h.maxSteps = steps; h.evalSteps = 1; h.learningRate = 1e-3; h.seed = 3; h.maxSeqLength = 32
         return h
     }
@@ -26,9 +26,9 @@ struct RunnerTests {
         Compute.configure(threads: 2)
         let tmp = try TemporaryDirectory(); defer { tmp.cleanup() }
         let (model, tokenizer) = try TinyModel.make(GLUETaskID.mnli.task, head: .bermo, seed: 1, in: tmp)
-        var h = Self.hyper(steps: 3); h.evalOnStart = true
+        let h = Self.hyper(steps: 3)
         var heard = 0
-        let r = try GLUERunner.run(Self.dataset(.mnli, train: 12, eval: 6), model: model, tokenizer: tokenizer, hyperparameters: h,
+        let r = try GLUERunner.run(Self.dataset(.mnli, train: 12, eval: 6), model: model, tokenizer: tokenizer, training: h, evalOnStart: true,
                                    progress: { if case .evaluation = $0 { heard += 1 } })
         #expect(r.status == .completed && r.steps == 3 && r.plannedSteps == 3)
         #expect(r.curve.map(\.step) == [0, 1, 2, 3] && heard == 4)
@@ -58,7 +58,7 @@ struct RunnerTests {
         for i in 0..<(2 * model.config.hiddenSize) { model.parameters.base[w + i] = 0 }
         model.parameters.base[b] = 50; model.parameters.base[b + 1] = 0
         var h = Self.hyper(steps: 6); h.collapsePatience = 2; h.learningRate = 1e-9
-        let r = try GLUERunner.run(Self.dataset(.rte, train: 8, eval: 6), model: model, tokenizer: tokenizer, hyperparameters: h)
+        let r = try GLUERunner.run(Self.dataset(.rte, train: 8, eval: 6), model: model, tokenizer: tokenizer, training: h)
         #expect(r.status == .completed && r.steps == 6 && r.divergedAtStep == nil)
         let majority = try #require(r.majorityBaseline.values.first?[GLUEMetrics.scoreKey])
         #expect(try #require(r.bestScore) <= majority + 1e-9)
@@ -70,22 +70,23 @@ struct RunnerTests {
         let task = GLUETaskID.stsb.task
         let (model, tokenizer) = try TinyModel.make(task, head: .bert, seed: 4, in: tmp)
         model.parameters.base[model.layout.classifierWeight!] = .nan
-        let r = try GLUERunner.run(Self.dataset(.stsb, train: 8, eval: 4), model: model, tokenizer: tokenizer, hyperparameters: Self.hyper(steps: 3))
+        let r = try GLUERunner.run(Self.dataset(.stsb, train: 8, eval: 4), model: model, tokenizer: tokenizer, training: Self.hyper(steps: 3))
         #expect(r.status == .diverged && r.divergedAtStep == 1 && r.curve.isEmpty && r.finalScore == nil)
     }
 
-    @Test("hyper-parameters: run_glue keys, defaults for absent ones, errors naming the field")
-    func hyperparameters() throws {
-        let json = #"{"learning_rate": 3e-5, "per_device_train_batch_size": 16, "eval_steps": 50, "warmup_ratio": 0.1, "lr_scheduler_type": "constant"}"#
-        let h = try JSONDecoder().decode(GLUEHyperparameters.self, from: Data(json.utf8))
-        #expect(h.learningRate == 3e-5 && h.perDeviceTrainBatchSize == 16 && h.evalSteps == 50 && h.maxSeqLength == 128 && h.seed == 42)
-        let c = h.fineTuneConfig()
-        #expect(c.learningRate == 3e-5 && c.perDeviceTrainBatchSize == 16 && c.warmupRatio == 0.1 && c.schedule == .constant && c.evalSteps == 50)
-        #expect(GLUEHyperparameters.knownKeys.contains("mix_learning_rate") && GLUEHyperparameters.knownKeys.contains("max_train_samples"))
-        var bad = h; bad.learningRate = -1
-        let e = #expect(throws: RuntimeError.self) { try bad.validate() }
-        #expect(e?.message.hasPrefix("learning_rate:") == true)
-        var bad2 = h; bad2.warmupRatio = 1.5
-        #expect((#expect(throws: RuntimeError.self) { try bad2.validate() })?.message.hasPrefix("warmup_ratio:") == true)
+    @Test("fine-tuning settings: run_glue keys, defaults for absent ones, errors naming the field")
+    func settings() throws {
+        let json: JSONValue = ["learning_rate": 3e-5, "per_device_train_batch_size": 16, "eval_steps": 50, "warmup_ratio": 0.1,
+                               "lr_scheduler_type": "constant"]
+        let c = try FineTuneConfig.decode(from: JSONSettingsSource(json, origin: "test"))
+        #expect(c.learningRate == 3e-5 && c.perDeviceTrainBatchSize == 16 && c.warmupRatio == 0.1 && c.schedule == .constant)
+        #expect(c.evalSteps == 50 && c.maxSeqLength == 128 && c.seed == 42)
+        let keys = FineTuneConfig.declarations().map(\.key)
+        #expect(keys.contains("mix_learning_rate") && keys.contains("max_train_samples"))
+        var bad = c; bad.learningRate = -1
+        #expect((#expect(throws: SettingError.self) { try bad.validate() })?.key == "learning_rate")
+        var bad2 = c; bad2.warmupRatio = 1.5
+        #expect((#expect(throws: SettingError.self) { try bad2.validate() })?.key == "warmup_ratio")
+        #expect(throws: RuntimeError.self) { try FineTuneConfig.decode(from: JSONSettingsSource(["warmup_ratio": 1], origin: "test")) }
     }
 }

@@ -150,6 +150,6 @@ struct AccountingExportTests {
         #expect(t.scores!.array == s.scores!.array && t.optimizer!.m.array == s.optimizer!.m.array && t.optimizer!.step == 7)
         let other = try PruningSchedule(method: SoftMovementPruning(), model: model,
                                         schedule: CubicSchedule(initialThreshold: 0, finalThreshold: 0.1, warmupSteps: 1, totalSteps: 5))
-        #expect(throws: PruningError.self) { try other.restoreState(from: tmp.url) }
+        #expect(throws: SettingError.self) { try other.restoreState(from: tmp.url) }
     }
 }

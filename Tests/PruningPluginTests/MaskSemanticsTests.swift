@@ -154,7 +154,7 @@ struct MaskSemanticsTests {
         #expect(cubic.report().remainingMatrixWeights == Int(0.1 * 1024) + 6)
         cubic.prepareStep(4, total: 10, model: model)
         #expect(cubic.masks.array == atStep3)
-        #expect(throws: PruningError.self) {
+        #expect(throws: SettingError.self) {
             try PruningSchedule(method: SoftMovementPruning(), model: model,
                                 schedule: CubicSchedule(initialThreshold: 0, finalThreshold: 0, warmupSteps: 0, totalSteps: 10), options: o)
         }

@@ -1,11 +1,13 @@
-import BermoHarness
+@testable import BermoHarness
+import BermoRuntime
 import Foundation
+@testable import GLUEPlugin
 @testable import PruningPlugin
 import Testing
 
 @Suite("Pruning stability report")
 struct PruningReportTests {
-    func job(_ task: String, _ variant: String, seed: Int, status: String = "completed", score: Double? = nil,
+    func job(_ task: String, _ variant: String, seed: Int, status: JobStatus = .completed, score: Double? = nil,
              remaining: Double? = 0.1, divergedAt: Int? = nil) -> PruningReport.Job {
         PruningReport.Job(task: task, variant: variant, seed: seed, method: "movement", finalThreshold: 0.1, finalLambda: 0,
                           status: status, divergedAtStep: divergedAt, finalScore: score, majorityScore: 0.509, remainingWeights: remaining)
@@ -14,7 +16,7 @@ struct PruningReportTests {
     @Test("seeds are counted as learned, at the majority level (within one point) or diverged")
     func outcomes() {
         let jobs = [job("movement-10", "bert", seed: 1, score: 0.509), job("movement-10", "bert", seed: 2, score: 0.515),
-                    job("movement-10", "bert", seed: 3, status: "diverged", divergedAt: 125),
+                    job("movement-10", "bert", seed: 3, status: .diverged, divergedAt: 125),
                     job("movement-10", "bermo", seed: 1, score: 0.79), job("movement-10", "bermo", seed: 2, score: 0.77),
                     job("movement-10", "bermo", seed: 3, score: 0.515)]
         let rows = PruningReport.rows(jobs)
@@ -32,24 +34,28 @@ struct PruningReportTests {
 
     @Test("a job record of glue.prune is read with its majority level; other plugins' records are not")
     func readsRecords() throws {
-        func record(plugin: String, status: String) throws -> JobRecord {
-            let json = """
-            {"schema_version": 1, "id": "abc", "suite": "s", "model": {"name": "m", "weights_sha256": "00"},
-             "variant": {"name": "bermo"}, "task": "l0-10", "plugin": {"id": "\(plugin)", "version": "1"}, "seed": 2,
-             "status": "\(status)", "diverged_at_step": \(status == "diverged" ? "75" : "null"),
-             "metrics": {"score": 0.8, "remaining_weights": 0.12}, "metric_declarations": [], "series": [],
-             "details": {"majorityBaseline": {"dev": {"accuracy": 0.509, "score": 0.509}}},
-             "configuration": {"pruning": {"method": "l0", "final_threshold": 0.1, "final_lambda": 8}},
-             "data_files": [], "timing": {"started_at": "2026-11-27T00:00:00Z", "seconds": 1}}
-            """
-            return try HarnessJSON.decoder().decode(JobRecord.self, from: Data(json.utf8))
+        func record(plugin: String, status: JobStatus) throws -> JobRecord {
+            var config = GLUEPrunePlugin.Config()
+            config.glue.glueTask = .sst2
+            config.pruning = PruningSpec(method: .l0, finalThreshold: 0.1)
+            config.pruning.finalLambda = 8
+            let details = GLUERunResult(task: .sst2, head: .bermo, seed: 2, status: status == .diverged ? .diverged : .completed,
+                                        steps: 75, plannedSteps: 100, curve: [], finalMetrics: [:],
+                                        majorityBaseline: ["dev": ["accuracy": 0.509, "score": 0.509]], trainExamples: 8,
+                                        evalExamples: ["dev": 8], skippedRows: [], dataNotes: [], trainSeconds: 1, trainExamplesPerSecond: 8)
+            return JobRecord(schemaVersion: JobRecord.schemaVersion, id: "abc", suite: "s", model: .init(name: "m", weightsSha256: "00"),
+                             variant: ["name": "bermo"], task: "l0-10", plugin: .init(id: plugin, version: 2), bermo: .current, seed: 2,
+                             status: status, divergedAtStep: status == .diverged ? 75 : nil,
+                             metrics: ["score": 0.8, "remaining_weights": 0.12], metricDeclarations: [], series: [],
+                             details: try JSONValue(encoding: details), configuration: config.settingsJSON(resultsOnly: true),
+                             dataFiles: [], timing: .init(startedAt: "2026-11-27T00:00:00Z", seconds: 1))
         }
-        let j = try #require(PruningReport.Job(record: record(plugin: "glue.prune", status: "completed")))
+        let j = try #require(try PruningReport.Job(record: record(plugin: "glue.prune", status: .completed)))
         #expect(j.method == "l0" && j.finalLambda == 8 && j.seed == 2 && j.variant == "bermo")
         #expect(j.majorityScore == 0.509 && j.finalScore == 0.8 && j.remainingWeights == 0.12 && j.outcome() == .learned)
-        let d = try #require(PruningReport.Job(record: record(plugin: "glue.prune", status: "diverged")))
+        let d = try #require(try PruningReport.Job(record: record(plugin: "glue.prune", status: .diverged)))
         #expect(d.outcome() == .diverged && d.finalScore == nil && d.divergedAtStep == 75)
-        #expect(PruningReport.Job(record: try record(plugin: "glue.finetune", status: "completed")) == nil)
+        #expect(try PruningReport.Job(record: record(plugin: "glue.finetune", status: .completed)) == nil)
     }
 }
 
@@ -57,12 +63,12 @@ struct PruningReportTests {
 struct PruningChartTests {
     @Test("one chart per method, a line per variant through its levels at the seed means")
     func charts() {
-        func job(_ task: String, _ v: String, _ seed: Int, _ score: Double?, _ remaining: Double, status: String = "completed") -> PruningReport.Job {
+        func job(_ task: String, _ v: String, _ seed: Int, _ score: Double?, _ remaining: Double, status: JobStatus = .completed) -> PruningReport.Job {
             PruningReport.Job(task: task, variant: v, seed: seed, method: "l0", finalThreshold: 0.1, finalLambda: 1, status: status,
                               finalScore: score, majorityScore: 0.5, remainingWeights: remaining)
         }
         let jobs = [job("l0-a", "bert", 1, 0.80, 0.20), job("l0-a", "bert", 2, 0.78, 0.22),
-                    job("l0-b", "bert", 1, nil, 0.05, status: "diverged"), job("l0-b", "bert", 2, 0.70, 0.04),
+                    job("l0-b", "bert", 1, nil, 0.05, status: .diverged), job("l0-b", "bert", 2, 0.70, 0.04),
                     job("l0-a", "bermo", 1, 0.81, 0.10)]
         let charts = PruningReport.charts(PruningReport.rows(jobs))
         #expect(charts.count == 1 && charts[0].curve == "l0")
@@ -138,12 +144,12 @@ struct EqualSparsityTests {
 
     @Test("levels come from completed seeds of report rows, per method and variant")
     func fromRows() {
-        func job(_ task: String, _ v: String, _ seed: Int, _ score: Double?, _ remaining: Double, status: String = "completed") -> PruningReport.Job {
+        func job(_ task: String, _ v: String, _ seed: Int, _ score: Double?, _ remaining: Double, status: JobStatus = .completed) -> PruningReport.Job {
             PruningReport.Job(task: task, variant: v, seed: seed, method: "l0", finalThreshold: 0.1, finalLambda: 1, status: status,
                               finalScore: score, majorityScore: 0, remainingWeights: remaining)
         }
         let rows = PruningReport.rows([job("l0-1", "bert", 1, 0.6, 0.30), job("l0-1", "bert", 2, 0.8, 0.10),
-                                       job("l0-9", "bert", 1, nil, 0.02, status: "diverged"),
+                                       job("l0-9", "bert", 1, nil, 0.02, status: .diverged),
                                        job("l0-1", "bermo", 1, 0.7, 0.05), job("l0-9", "bermo", 1, 0.5, 0.01)])
         let bert = EqualSparsity.levels(rows, curve: "l0", variant: "bert")
         #expect(bert.count == 1 && abs(bert[0].remaining - 0.2) < 1e-12 && abs(bert[0].score - 0.7) < 1e-12)
@@ -158,7 +164,7 @@ struct EqualSparsityTests {
 struct PruningCurveTests {
     func job(_ task: String, _ lambda: Double, settings: [String: String], remaining: Double) -> PruningReport.Job {
         PruningReport.Job(task: task, variant: "bert", seed: 1, method: "l0", finalThreshold: 0.1, finalLambda: lambda,
-                          status: "completed", finalScore: 0.8, majorityScore: 0, remainingWeights: remaining, settings: settings)
+                          status: .completed, finalScore: 0.8, majorityScore: 0, remainingWeights: remaining, settings: settings)
     }
 
     @Test("jobs of one method whose settings differ beyond the level are separate curves, labelled by what differs")

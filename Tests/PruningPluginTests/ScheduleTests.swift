@@ -35,37 +35,37 @@ struct ScheduleTests {
     func emptyCubicPhase() throws {
         for total in [30, 31] {
             let s = CubicSchedule(finalThreshold: 0.1, warmupSteps: 10, totalSteps: total)
-            let error = try #require(throws: PruningError.self) { try s.validate() }
-            #expect(error.field == "warmup_steps")
+            let error = try #require(throws: SettingError.self) { try s.validate() }
+            #expect(error.key == "warmup_steps")
             #expect(error.message.contains("cubic pruning phase is empty"))
             #expect(error.message.contains("total_steps \(total)") && error.message.contains("warmup_steps 10"))
             #expect(error.message.contains("lower warmup_steps to at most 9") && error.message.contains("at least 32 steps"))
         }
         try CubicSchedule(finalThreshold: 0.1, warmupSteps: 10, totalSteps: 32).validate()
         // The final threshold must be reached within the run.
-        let never = try #require(throws: PruningError.self) {
+        let never = try #require(throws: SettingError.self) {
             try CubicSchedule(finalThreshold: 0.1, finalWarmup: 0, warmupSteps: 10, totalSteps: 100).validate()
         }
-        #expect(never.field == "final_warmup" && never.message.contains("after the last step"))
+        #expect(never.key == "final_warmup" && never.message.contains("after the last step"))
         // A constant threshold needs no cubic phase.
         try CubicSchedule(initialThreshold: 1, finalThreshold: 1, warmupSteps: 50, totalSteps: 10).validate()
-        #expect(throws: PruningError.self) { try CubicSchedule(finalThreshold: 0.1, warmupSteps: -1, totalSteps: 10).validate() }
-        #expect(throws: PruningError.self) { try CubicSchedule(initialThreshold: 0, finalThreshold: 0, warmupSteps: 1, totalSteps: 10, finalLambda: 5).validate() }
+        #expect(throws: SettingError.self) { try CubicSchedule(finalThreshold: 0.1, warmupSteps: -1, totalSteps: 10).validate() }
+        #expect(throws: SettingError.self) { try CubicSchedule(initialThreshold: 0, finalThreshold: 0, warmupSteps: 1, totalSteps: 10, finalLambda: 5).validate() }
     }
 
     @Test("methods reject thresholds they cannot read, and the schedule validates on construction")
     func methodValidation() throws {
         let model = try BertModel(config: .tiny, numLabels: 2, seed: 1)
-        let e = try #require(throws: PruningError.self) {
+        let e = try #require(throws: SettingError.self) {
             try PruningSchedule(method: MovementPruning(), model: model,
                                 schedule: CubicSchedule(initialThreshold: 1, finalThreshold: 10, warmupSteps: 1, totalSteps: 10))
         }
-        #expect(e.field == "final_threshold" && e.message.contains("(0, 1]"))
-        #expect(throws: PruningError.self) {
+        #expect(e.key == "final_threshold" && e.message.contains("(0, 1]"))
+        #expect(throws: SettingError.self) {
             try PruningSchedule(method: SoftMovementPruning(), model: model,
                                 schedule: CubicSchedule(initialThreshold: 1, finalThreshold: 0.1, warmupSteps: 1, totalSteps: 10))
         }
-        #expect(throws: PruningError.self) {
+        #expect(throws: SettingError.self) {
             try PruningSchedule(method: MagnitudePruning(), model: model,
                                 schedule: CubicSchedule(finalThreshold: 0.1, warmupSteps: 10, totalSteps: 20))
         }
@@ -78,7 +78,7 @@ struct ScheduleTests {
         let soft = try PruningSchedule(method: SoftMovementPruning(), model: model, fineTune: ft, trainCount: 100, finalThreshold: 0.1)
         #expect(soft.schedule.initialThreshold == 0)
         ft.maxSteps = 10; ft.warmupSteps = 4
-        let short = try #require(throws: PruningError.self) {
+        let short = try #require(throws: SettingError.self) {
             try PruningSchedule(method: MovementPruning(), model: model, fineTune: ft, trainCount: 100, finalThreshold: 0.1)
         }
         #expect(short.message.contains("total_steps 10"))
@@ -86,10 +86,11 @@ struct ScheduleTests {
 
     @Test("a spec decodes with defaults and builds the schedule; unknown methods are named in the error")
     func spec() throws {
-        let json = #"{"method": "sigmoied_threshold", "final_threshold": 0.1, "final_lambda": 400, "mask_scores_learning_rate": 0.05}"#
-        let spec = try JSONDecoder().decode(PruningSpec.self, from: Data(json.utf8))
+        let json: JSONValue = ["method": "sigmoied_threshold", "final_threshold": 0.1, "final_lambda": 400, "mask_scores_learning_rate": 0.05]
+        let spec = try PruningSpec.decode(from: JSONSettingsSource(json, origin: "test"))
+        #expect(spec.method == .softMovement)
         #expect(spec.initialWarmup == 1 && spec.finalWarmup == 2 && spec.initialThreshold == nil && !spec.globalTopK)
-        #expect(PruningSpec.fieldNames.contains("global_topk_frequency_compute"))
+        #expect(PruningSpec.declarations().map(\.key).contains("global_topk_frequency_compute"))
         let model = try BertModel(config: .tiny, numLabels: 2, seed: 1)
         var ft = FineTuneConfig(); ft.maxSteps = 100; ft.warmupSteps = 10
         let s = try spec.makeSchedule(model: model, fineTune: ft, trainCount: 10)
@@ -97,8 +98,8 @@ struct ScheduleTests {
         #expect(s.scoreLearningRate == 0.05)
         let l0 = try PruningMethods.named("l0")
         #expect(l0.initialScore == 2.197)
-        let e = try #require(throws: PruningError.self) { try PruningMethods.named("random") }
-        #expect(e.field == "method" && e.message.contains("magnitude, movement, soft_movement, l0"))
+        let e = try #require(throws: SettingError.self) { try PruningMethods.named("random") }
+        #expect(e.key == "method" && e.message.contains("magnitude, movement, soft_movement, l0"))
     }
 }
 
@@ -116,13 +117,13 @@ struct PrunePluginParameterTests {
     func everyAcceptedKeyIsRead() throws {
         let c = try prepare("{method: soft_movement, final_threshold: 0.1, initial_threshold: 0.05, initial_warmup: 2, final_warmup: 3, final_lambda: 40, mask_scores_learning_rate: 0.1, mask_scale: 0.5, global_topk: true, global_topk_frequency_compute: 7, evaluation_threshold: final}")
         guard case .object(let o) = c, case .object(let p)? = o["pruning"] else { Issue.record("no pruning block in \(c)"); return }
-        let spec = try JSONDecoder().decode(PruningSpec.self, from: JSONEncoder().encode(JSONValue.object(p)))
-        #expect(spec.method == "soft_movement" && spec.finalThreshold == 0.1 && spec.initialThreshold == 0.05)
+        let spec = try PruningSpec.decode(from: JSONSettingsSource(.object(p), origin: "test"))
+        #expect(spec.method == .softMovement && spec.finalThreshold == 0.1 && spec.initialThreshold == 0.05)
         #expect(spec.initialWarmup == 2 && spec.finalWarmup == 3 && spec.finalLambda == 40)
         #expect(spec.scoreLearningRate == 0.1 && spec.initialScore == 0.5)
         #expect(spec.globalTopK && spec.globalTopKInterval == 7 && spec.evaluationThreshold == .final)
-        // The keys the plugin reads are exactly the Codable ones.
-        #expect(Set(p.keys) == Set(PruningSpec.fieldNames))
+        // The configuration records every declared key of the block.
+        #expect(Set(p.keys) == Set(PruningSpec.declarations().map(\.key)))
     }
 
     @Test("save_checkpoints is accepted and leaves the configuration (hence the job id) unchanged")

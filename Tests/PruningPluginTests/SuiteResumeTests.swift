@@ -18,15 +18,15 @@ struct SuiteResumeTests {
         let task = GLUETaskID.sst2.task
         let data = GLUEDataset(task: task, train: GLUESplit(name: "train", source: "memory", examples: Tiny.examples(64, seed: 3), skippedRows: []),
                                evalSets: [GLUESplit(name: "dev", source: "memory", examples: Tiny.examples(12, seed: 4), skippedRows: [])])
-        var h = GLUEHyperparameters()
+        var h = FineTuneConfig()
         h.perDeviceTrainBatchSize = 8; h.maxSteps = 20; h.warmupSteps = 2; h.evalSteps = 4; h.learningRate = 5e-3
-        h.seed = 3; h.maxSeqLength = 16; h.evalOnStart = true
+        h.seed = 3; h.maxSeqLength = 16
         func run(checkpoint: URL, onEvaluation: (Int) throws -> Void = { _ in }) throws -> (GLUERunResult, BertModel, PruningSchedule?, [Int]) {
             let model = try BertModel(config: .tiny, numLabels: 2, seed: 6)
             var schedule: PruningSchedule?
             var resumedAt: [Int] = []
             var failure: Error?
-            let r = try GLUERunner.run(data, model: model, tokenizer: try Tiny.tokenizer(), hyperparameters: h, freeze: [.embeddings],
+            let r = try GLUERunner.run(data, model: model, tokenizer: try Tiny.tokenizer(), training: h, evalOnStart: true, freeze: [.embeddings],
                                        hook: { config, count in
                                            let s = try PruningSchedule(method: MovementPruning(), model: model, fineTune: config,
                                                                        trainCount: count, finalThreshold: 0.2)

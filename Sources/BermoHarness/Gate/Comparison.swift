@@ -77,7 +77,7 @@ public struct Comparator: Sendable {
             case (nil, _): row.verdict = .new
             case (_, nil):
                 let statuses = current.jobs.filter { $0.task == key.task && $0.variant == key.variant && $0.model == key.model }.map(\.status)
-                row.verdict = !statuses.isEmpty && statuses.allSatisfy { $0 == "skipped" } ? .skipped : .missing
+                row.verdict = !statuses.isEmpty && statuses.allSatisfy { $0 == .skipped } ? .skipped : .missing
             case let (b?, c?):
                 let allowed = try Self.allowed(tolerance, baseline: b, current: c)
                 let delta = c.mean - b.mean

@@ -1,3 +1,4 @@
+import BermoRuntime
 /// How far a metric may move in the worse direction before the gate calls it a regression.
 public enum Tolerance: Sendable, Equatable, CustomStringConvertible {
     /// |Δ| ≤ x in the metric's units.

@@ -1,3 +1,15 @@
+import BermoRuntime
+import Foundation
+
+/// How a finished job ended, as job records, results and reports say it.
+public enum JobStatus: String, Codable, Sendable, CaseIterable {
+    case completed
+    /// Training blew up (non-finite loss, collapsed dev predictions): a result, reported and not retried.
+    case diverged
+    /// The task does not apply (a variant it cannot run, data that is absent): not a failure of the suite.
+    case skipped
+}
+
 /// What one job produced. A `skipped` job is not a failure of the suite; a `diverged` one is a result
 /// (training blew up at a step) and is reported, not retried.
 public struct JobOutcome: Sendable {
@@ -6,11 +18,11 @@ public struct JobOutcome: Sendable {
         case diverged(step: Int, reason: String)
         case skipped(reason: String)
 
-        public var name: String {
+        public var kind: JobStatus {
             switch self {
-            case .completed: "completed"
-            case .diverged: "diverged"
-            case .skipped: "skipped"
+            case .completed: .completed
+            case .diverged: .diverged
+            case .skipped: .skipped
             }
         }
     }
@@ -22,7 +34,8 @@ public struct JobOutcome: Sendable {
     public var series: [Series]
     /// The learned BERMo layer mix at the end of the job.
     public var mix: MixSnapshot?
-    /// Anything else worth keeping in the job file (training log, confusion matrix, …).
+    /// Anything else worth keeping in the job file (training log, reference levels, …): the plugin's own
+    /// typed struct as `JSONValue(encoding:)` writes it, which its reports decode with `decoded(as:)`.
     public var details: JSONValue
     /// Per-example records, written as JSON Lines when the run asks for `--log-samples`.
     public var samples: [JSONValue]
@@ -88,4 +101,3 @@ public struct MixSnapshot: Sendable, Equatable, Codable {
     }
 }
 
-import Foundation

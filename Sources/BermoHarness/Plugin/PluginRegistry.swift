@@ -40,4 +40,37 @@ public final class PluginRegistry: @unchecked Sendable {
     public func listing() -> [String] {
         knownIDs.compactMap { id in (try? plugin(id)).map { "\(id) (v\($0.version)) — \($0.summary)" } }
     }
+
+    /// Every plugin, constructed.
+    public var plugins: [any TaskPlugin] { knownIDs.compactMap { try? plugin($0) } }
+
+    /// Every plugin's cross-job reports, by name (a name offered twice is a programming error).
+    public var reports: [any RunReport] { Self.unique(plugins.flatMap(\.reports), what: "report") { $0.name } }
+
+    /// Every plugin's datasets, by name.
+    public var datasets: [any DatasetFetcher] { Self.unique(plugins.flatMap(\.datasets), what: "dataset") { $0.name } }
+
+    /// The report called `name`, or an error listing the known ones.
+    public func report(_ name: String) throws -> any RunReport {
+        try Self.lookup(name, in: reports, what: "report", name: \.name)
+    }
+
+    /// The dataset called `name`, or an error listing the known ones.
+    public func dataset(_ name: String) throws -> any DatasetFetcher {
+        try Self.lookup(name, in: datasets, what: "dataset", name: \.name)
+    }
+
+    static func unique<T>(_ items: [T], what: String, name: (T) -> String) -> [T] {
+        var seen: Set<String> = []
+        for item in items { precondition(seen.insert(name(item)).inserted, "two plugins offer the \(what) `\(name(item))`") }
+        return items
+    }
+
+    static func lookup<T>(_ wanted: String, in items: [T], what: String, name: (T) -> String) throws -> T {
+        if let found = items.first(where: { name($0) == wanted }) { return found }
+        let known = items.map(name).sorted()
+        let hint = Suggestions.didYouMean(wanted, among: known)
+        throw HarnessError("unknown \(what) `\(wanted)`" + (hint.isEmpty ? "" : " (\(hint))") + "; known: "
+            + (known.isEmpty ? "none" : known.joined(separator: ", ")))
+    }
 }

@@ -1,11 +1,14 @@
+import BermoRuntime
 import Foundation
 
 /// The parameters of one task as a plugin sees them: the task's own keys with the suite's `defaults`
 /// merged in, every value still carrying the file, line and column it was written at.
 ///
-/// Plugins read them with the typed accessors, which throw located `SuiteError`s ("expected an integer,
-/// found a string"), and finish with `rejectUnknown(allowed:)`, which catches typos with a suggestion.
-public struct TaskParameters: Sendable {
+/// A plugin declares its parameters as a `Settings` struct; the harness decodes it from these (they are a
+/// `SettingsSource`), so every error is located ("expected an integer, found a string", "0 is out of
+/// range", unknown keys with a suggestion). The command line builds the same from its options
+/// (`commandLine(...)`), so suites and commands accept exactly the same values with the same messages.
+public struct TaskParameters: Sendable, SettingsSource {
     /// Where a parameter's value came from.
     public enum Origin: Sendable, Equatable {
         case task
@@ -21,27 +24,39 @@ public struct TaskParameters: Sendable {
     public let location: SourceLocation
     public let entries: [ConfigEntry]
     public let origins: [String: Origin]
-    /// The dotted field path of this mapping, e.g. `tasks[sst2]` or `tasks[sst2].optimizer`.
+    /// The dotted field path of this mapping, e.g. `tasks[sst2]` or `tasks[sst2].optimizer`; for the
+    /// command line, the command (`bermo finetune`), whose fields are named as options (`--learning-rate`).
     public let fieldPath: String
+    /// Values given as command-line options rather than written in a suite.
+    public let isCommandLine: Bool
     let usage: ParameterUsage
 
     public init(taskID: String, pluginID: String, location: SourceLocation, entries: [ConfigEntry],
                 origins: [String: Origin] = [:], fieldPath: String? = nil) {
         self.init(taskID: taskID, pluginID: pluginID, location: location, entries: entries, origins: origins,
-                  fieldPath: fieldPath ?? "tasks[\(taskID)]", usage: ParameterUsage())
+                  fieldPath: fieldPath ?? "tasks[\(taskID)]", isCommandLine: false, usage: ParameterUsage())
     }
 
     init(taskID: String, pluginID: String, location: SourceLocation, entries: [ConfigEntry],
-         origins: [String: Origin], fieldPath: String, usage: ParameterUsage) {
+         origins: [String: Origin], fieldPath: String, isCommandLine: Bool, usage: ParameterUsage) {
         self.taskID = taskID; self.pluginID = pluginID; self.location = location; self.entries = entries
-        self.origins = origins; self.fieldPath = fieldPath; self.usage = usage
+        self.origins = origins; self.fieldPath = fieldPath; self.isCommandLine = isCommandLine; self.usage = usage
+    }
+
+    /// Options of `command` (`--max-seq-length 64` already split into `max_seq_length` → `64`), located by
+    /// their position on the command line.
+    public static func commandLine(_ command: String, entries: [ConfigEntry]) -> TaskParameters {
+        TaskParameters(taskID: command, pluginID: command, location: SourceLocation.commandLine(argument: 0),
+                       entries: entries, origins: [:], fieldPath: command, isCommandLine: true, usage: ParameterUsage())
     }
 
     public var keys: [String] { entries.map(\.key) }
     public func contains(_ key: String) -> Bool { entries.contains { $0.key == key } }
     public func node(_ key: String) -> ConfigNode? { entries.first { $0.key == key }?.value }
     public func origin(_ key: String) -> Origin { origins[key] ?? .task }
-    public func field(_ key: String) -> String { "\(fieldPath).\(key)" }
+    public func field(_ key: String) -> String {
+        isCommandLine ? "--" + key.replacingOccurrences(of: "_", with: "-") : "\(fieldPath).\(key)"
+    }
 
     /// The parameters as JSON (what a plugin may hash if it takes them verbatim).
     public var json: JSONValue { .object(Dictionary(entries.map { ($0.key, $0.value.json) }, uniquingKeysWith: { _, b in b })) }
@@ -49,66 +64,23 @@ public struct TaskParameters: Sendable {
     // MARK: Typed accessors
 
     /// A required parameter.
-    public func value<T: ParameterValue>(_ key: String, as type: T.Type = T.self) throws -> T {
+    public func value<T: SettingValue>(_ key: String, as type: T.Type = T.self) throws -> T {
         guard let node = node(key) else {
-            throw SuiteError(location, field: field(key), "missing required parameter `\(key)` of plugin `\(pluginID)` (\(T.expected))",
-                             fix: "add `\(key): \(T.example)` to task `\(taskID)` or to the suite's `defaults`")
+            throw missing(key, expected: T.expected, example: T.example)
         }
         return try T.decode(node, field: field(key))
     }
 
     /// An optional parameter with a default (a YAML `null` also means the default).
-    public func value<T: ParameterValue>(_ key: String, default fallback: T) throws -> T {
+    public func value<T: SettingValue>(_ key: String, default fallback: T) throws -> T {
         try optional(key, as: T.self) ?? fallback
     }
 
     /// An optional parameter; nil when absent or `null`.
-    public func optional<T: ParameterValue>(_ key: String, as type: T.Type = T.self) throws -> T? {
+    public func optional<T: SettingValue>(_ key: String, as type: T.Type = T.self) throws -> T? {
         guard let node = node(key) else { return nil }
         if case .null = node.kind { return nil }
         return try T.decode(node, field: field(key))
-    }
-
-    public func string(_ key: String) throws -> String { try value(key) }
-    public func string(_ key: String, default fallback: String) throws -> String { try value(key, default: fallback) }
-    public func int(_ key: String) throws -> Int { try value(key) }
-    public func int(_ key: String, default fallback: Int) throws -> Int { try value(key, default: fallback) }
-    public func double(_ key: String) throws -> Double { try value(key) }
-    public func double(_ key: String, default fallback: Double) throws -> Double { try value(key, default: fallback) }
-    public func bool(_ key: String, default fallback: Bool) throws -> Bool { try value(key, default: fallback) }
-    public func strings(_ key: String) throws -> [String] { try value(key) }
-    public func strings(_ key: String, default fallback: [String]) throws -> [String] { try value(key, default: fallback) }
-
-    /// An integer that must lie in `range`.
-    public func int(_ key: String, default fallback: Int? = nil, in range: ClosedRange<Int>) throws -> Int {
-        let v: Int = try fallback.map { try value(key, default: $0) } ?? value(key)
-        guard range.contains(v) else {
-            throw SuiteError(node(key)?.location ?? location, field: field(key), "\(v) is out of range",
-                             fix: "use an integer in \(range.lowerBound)...\(range.upperBound)")
-        }
-        return v
-    }
-
-    /// A number that must lie in `range`.
-    public func double(_ key: String, default fallback: Double? = nil, in range: ClosedRange<Double>) throws -> Double {
-        let v: Double = try fallback.map { try value(key, default: $0) } ?? value(key)
-        guard range.contains(v) else {
-            throw SuiteError(node(key)?.location ?? location, field: field(key), "\(v) is out of range",
-                             fix: "use a number in \(range.lowerBound)...\(range.upperBound)")
-        }
-        return v
-    }
-
-    /// One of a fixed set of words (e.g. `pooling: cls`).
-    public func choice(_ key: String, from allowed: [String], default fallback: String? = nil) throws -> String {
-        let v: String = try fallback.map { try value(key, default: $0) } ?? value(key)
-        guard allowed.contains(v) else {
-            let hint = Suggestions.didYouMean(v, among: allowed)
-            throw SuiteError(node(key)?.location ?? location, field: field(key),
-                             "`\(v)` is not one of \(allowed.map { "`\($0)`" }.joined(separator: ", "))" + (hint.isEmpty ? "" : " (\(hint))"),
-                             fix: "use one of: \(allowed.joined(separator: ", "))")
-        }
-        return v
     }
 
     /// A path, resolved against the directory of the file that declared it (so an inherited default
@@ -129,7 +101,7 @@ public struct TaskParameters: Sendable {
                              fix: "write `\(key):` followed by indented `name: value` lines")
         }
         return TaskParameters(taskID: taskID, pluginID: pluginID, location: node.location, entries: entries,
-                              origins: [:], fieldPath: field(key), usage: ParameterUsage())
+                              origins: [:], fieldPath: field(key), isCommandLine: isCommandLine, usage: ParameterUsage())
     }
 
     /// Throws a located error for every key not in `allowed`, with a "did you mean" suggestion.
@@ -140,19 +112,58 @@ public struct TaskParameters: Sendable {
         usage.accept(allowed)
         var errors: [SuiteError] = []
         for entry in entries where !allowed.contains(entry.key) && origin(entry.key) == .task {
-            let hint = Suggestions.didYouMean(entry.key, among: allowed)
+            let suggestion = Suggestions.closest(to: entry.key, among: allowed).map { isCommandLine ? field($0) : $0 }
+            let names = isCommandLine ? allowed.map(field) : allowed
+            let word = isCommandLine ? field(entry.key) : entry.key
             errors.append(SuiteError(entry.keyLocation, field: field(entry.key),
-                                     "unknown parameter `\(entry.key)` for plugin `\(pluginID)`" + (hint.isEmpty ? "" : " (\(hint))"),
-                                     fix: allowed.isEmpty ? "this plugin takes no parameters; remove it"
-                                         : "its parameters are: \(allowed.sorted().joined(separator: ", "))"))
+                                     (isCommandLine ? "unknown option `\(word)` of `\(pluginID)`" : "unknown parameter `\(word)` for plugin `\(pluginID)`")
+                                        + (suggestion.map { " (did you mean `\($0)`?)" } ?? ""),
+                                     fix: allowed.isEmpty ? "this takes no parameters; remove it"
+                                         : (isCommandLine ? "its options are: " : "its parameters are: ") + names.sorted().joined(separator: ", ")))
         }
         if errors.count == 1 { throw errors[0] }
         if !errors.isEmpty { throw SuiteErrors(errors) }
     }
 
     /// A located error about `key` (or the task itself), for checks the typed accessors cannot express.
+    /// A dotted key (`pruning.final_warmup`) is located inside its nested mapping.
     public func error(_ key: String?, _ message: String, fix: String? = nil) -> SuiteError {
-        SuiteError(key.flatMap { node($0)?.location } ?? location, field: key.map(field) ?? fieldPath, message, fix: fix)
+        guard let key else { return SuiteError(location, field: fieldPath, message, fix: fix) }
+        let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
+        if parts.count == 2, let inner = try? nested(parts[0]) { return inner.error(parts[1], message, fix: fix) }
+        return SuiteError(node(key)?.location ?? location, field: field(key), message, fix: fix)
+    }
+}
+
+extension TaskParameters {
+    // MARK: SettingsSource
+
+    public func read<V: SettingValue>(_ key: String, as type: V.Type) throws -> V? {
+        // A path is resolved against the file that wrote it (an inherited default, an include).
+        if V.self == SettingPath.self || V.self == SettingPath?.self, let node = node(key), case .string(let s) = node.kind, !s.isEmpty {
+            return SettingPath(s, relativeTo: isCommandLine ? nil : node.location.directory) as? V
+        }
+        // On the command line a list is written as comma-separated words.
+        if isCommandLine, V.Checked.self is any SettingList.Type, let node = node(key), node.items == nil {
+            if case .null = node.kind { return nil }
+            return try V.decode(node.commaSeparatedList(), field: field(key))
+        }
+        return try optional(key, as: V.self)
+    }
+
+    public func group(_ key: String) throws -> (any SettingsSource)? { try nested(key) }
+
+    public func rejectUnknown(_ known: [String]) throws { try rejectUnknown(allowed: known) }
+
+    public func locatedError(_ key: String?, _ message: String, fix: String?) -> any Error { error(key, message, fix: fix) as SuiteError }
+
+    public func wrote(_ key: String) -> Bool { contains(key) && origin(key) != .defaults }
+
+    func missing(_ key: String, expected: String, example: String) -> SuiteError {
+        isCommandLine
+            ? SuiteError(location, field: field(key), "missing required option `\(field(key))` (\(expected))", fix: "add `\(field(key)) \(example)`")
+            : SuiteError(location, field: field(key), "missing required parameter `\(key)` of plugin `\(pluginID)` (\(expected))",
+                         fix: "add `\(key): \(example)` to task `\(taskID)` or to the suite's `defaults`")
     }
 }
 

@@ -1,27 +1,52 @@
+import BermoRuntime
 import Foundation
 
 /// A kind of task the harness can run (SentEval probing, GLUE fine-tuning, …), registered under an id.
 ///
-/// The harness knows no concrete plugin: the CLI registers them in one place. A plugin turns a task's
-/// parameters into a `PreparedTask` (checking them, with located errors) and that runs one job at a time.
+/// The harness knows no concrete plugin: `BermoPlugins` registers them in one file. A plugin declares its
+/// parameters once, as a `Settings` struct (`Config`); the harness decodes a task's parameters into it
+/// with located errors and unknown-key checks, and the plugin turns the decoded value into a
+/// `PreparedTask` that runs one job at a time. Cross-job reports and dataset fetching are optional parts.
 public protocol TaskPlugin: Sendable {
+    associatedtype Config: Settings
     /// The id suites name in `plugin:`, e.g. `senteval.probe`.
     var id: String { get }
-    /// Part of every job's hash: bump it when a change to the plugin changes its results, and every job
-    /// of this plugin reruns instead of being served from earlier job files.
-    var version: String { get }
+    /// The plugin's results version, part of every job id: bump it whenever a change to the plugin changes
+    /// what its jobs compute, so no job of an older version is ever reused. `PluginVersionTests` fails
+    /// when the plugin's golden outputs change while this stays the same.
+    var version: Int { get }
     /// One line for listings (`bermo validate` names the known plugins with it).
     var summary: String { get }
 
-    /// Decodes and checks the task's parameters (typed accessors + `rejectUnknown(allowed:)`), resolving
-    /// every default, so that equal effective configurations hash equally. Errors name file:line:column.
-    func prepare(_ params: TaskParameters, context: PrepareContext) throws -> any PreparedTask
+    /// Checks that need more than the parameters (the data directory, the task id) and resolves the
+    /// defaults that depend on them; the resolved settings are what gets hashed into job ids.
+    func prepare(_ config: Config, context: PrepareContext) throws -> any PreparedTask
+
+    /// Analyses across a run's jobs (`bermo report <name> <output-dir>`), found through the registry.
+    var reports: [any RunReport] { get }
+    /// Datasets the plugin can download and verify (`bermo data fetch <name>`).
+    var datasets: [any DatasetFetcher] { get }
+}
+
+extension TaskPlugin {
+    public var reports: [any RunReport] { [] }
+    public var datasets: [any DatasetFetcher] { [] }
+
+    /// Decodes `params` into `Config` (located errors) and prepares the task; a `SettingError` from
+    /// `prepare` is located at the setting it names.
+    public func prepare(_ params: TaskParameters, context: PrepareContext) throws -> any PreparedTask {
+        let config = try Config.decode(from: params)
+        do { return try prepare(config, context: context) } catch let e as SettingError {
+            throw params.error(e.key, e.message, fix: e.fix)
+        }
+    }
 }
 
 /// A task whose parameters were checked and resolved; it runs jobs (one model × variant × seed each).
 public protocol PreparedTask: Sendable {
-    /// The fully resolved parameters, defaults included, as JSON. Hashed (canonically) into job ids.
-    var configuration: JSONValue { get }
+    /// The task's settings with every default resolved. Its result-changing part is the task's
+    /// `configuration`, hashed into job ids.
+    var settings: any Settings { get }
     /// Files the task reads. They are checked to exist before anything runs and their contents are
     /// hashed into job ids, so a changed dataset reruns its jobs.
     var dataFiles: [DataFile] { get }
@@ -32,6 +57,12 @@ public protocol PreparedTask: Sendable {
     func run(_ job: JobContext) throws -> JobOutcome
 }
 
+extension PreparedTask {
+    /// The resolved settings that change results, as JSON: hashed (canonically) into job ids and stored
+    /// in every job record. Derived from the decoded value, never assembled by hand.
+    public var configuration: JSONValue { settings.settingsJSON(resultsOnly: true) }
+}
+
 /// What a plugin may consult while preparing a task.
 public struct PrepareContext: Sendable {
     public let taskID: String
@@ -39,8 +70,7 @@ public struct PrepareContext: Sendable {
     public let dataDirectory: URL
     /// Where the data directory setting came from, for "missing dataset" messages.
     public let dataDirectorySource: String
-    /// The suite file the task was written in; relative paths in parameters resolve against its directory
-    /// (`TaskParameters.path` does that per value).
+    /// The suite file the task was written in; relative paths in parameters resolve against its directory.
     public let suiteFile: String
 
     public init(taskID: String, dataDirectory: URL, dataDirectorySource: String = "--data-dir", suiteFile: String) {
@@ -52,6 +82,7 @@ public struct PrepareContext: Sendable {
     public func dataFile(_ relativePath: String, fetch: String) -> DataFile {
         DataFile(dataDirectory.appendingPathComponent(relativePath), fetchHint: fetch)
     }
+
 }
 
 /// A file a task needs, with the command that fetches it (e.g. `bermo data fetch senteval`).

@@ -30,7 +30,7 @@ public struct JUnitReport {
             let jobs = results.jobs.filter { $0.task == task }
             let failures = results.failures.filter { $0.task == task }
             let seconds = jobs.reduce(0) { $0 + $1.seconds }
-            let allSkipped = !jobs.isEmpty && jobs.allSatisfy { $0.status == "skipped" }
+            let allSkipped = !jobs.isEmpty && jobs.allSatisfy { $0.status == .skipped }
             var cases = "", counts = (failures: 0, errors: 0, skipped: 0)
             // A task with no metric at all (all skipped or all failed) still gets one testcase.
             for metric in metrics.isEmpty ? ["(no metrics)"] : metrics {

@@ -11,7 +11,7 @@ public struct MarkdownReport {
     public func render() -> String {
         var out = "# bermo: \(results.suite.name)\n\n"
         if let d = results.suite.description, !d.isEmpty { out += d + "\n\n" }
-        let completed = results.jobs.filter { $0.status == "completed" }.count
+        let completed = results.jobs.filter { $0.status == .completed }.count
         out += "Suite hash `\(results.suite.hash.prefix(12))` · bermo \(results.bermo.version) (`\(results.bermo.gitCommit.prefix(12))`) · "
         out += "\(results.jobs.count) job(s), \(completed) completed"
         if let shard = results.shard { out += " · shard \(shard)" }
@@ -29,11 +29,11 @@ public struct MarkdownReport {
             } else {
                 out += table(aggregates, showModel: showModel) + "\n"
             }
-            let notDone = jobs.filter { $0.status != "completed" }
+            let notDone = jobs.filter { $0.status != .completed }
             if !notDone.isEmpty {
                 out += "Not completed:\n\n"
                 for j in notDone {
-                    let what = j.status == "diverged" ? "diverged at step \(j.divergedAtStep ?? 0)" : j.status
+                    let what = j.status == .diverged ? "diverged at step \(j.divergedAtStep ?? 0)" : j.status.rawValue
                     out += "- \(j.variant) · seed \(j.seed)\(showModel ? " · \(j.model)" : ""): \(what): \(j.reason ?? "")\n"
                 }
                 out += "\n"

@@ -11,7 +11,7 @@ public enum PlotReport {
     }
 
     public static func plots(_ records: [JobRecord]) -> [Plot] {
-        let usable = records.filter { $0.status != "skipped" && !$0.series.isEmpty }
+        let usable = records.filter { $0.status != .skipped && !$0.series.isEmpty }
         let showModel = Set(records.map(\.model.name)).count > 1
         var keys: [(String, String)] = []
         for r in usable { for s in r.series where !keys.contains(where: { $0 == (r.task, s.name) }) { keys.append((r.task, s.name)) } }

@@ -41,7 +41,7 @@ public struct Aggregate: Codable, Sendable, Equatable {
     public static func compute(_ records: [JobRecord]) -> [Aggregate] {
         var order: [AggregateKey] = []
         var groups: [AggregateKey: (group: String?, higher: Bool, values: [SeedValue])] = [:]
-        for r in records where r.status == "completed" {
+        for r in records where r.status == .completed {
             for d in r.metricDeclarations {
                 guard let value = r.metrics[d.name] else { continue }
                 let key = AggregateKey(model: r.model.name, variant: r.variantName, task: r.task, metric: d.name)

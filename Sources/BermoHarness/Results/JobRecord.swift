@@ -1,9 +1,15 @@
+import BermoRuntime
 import Foundation
 
 /// The stored result of one job: `<output_dir>/jobs/<id>.json`. Written once, atomically, when the job
-/// ends; its existence is what makes a rerun skip the job.
+/// ends; its existence is what makes a rerun skip the job, as long as it was computed by this version of
+/// bermo (`bermo.version`; see `SuiteRunner`).
+///
+/// Schema 2 (bermo 0.2): `status` is one of `completed`, `diverged`, `skipped`; `plugin.version` is an
+/// integer; `bermo` records the version, commit and numerics version that computed the job; `details` keys
+/// are snake_case. Schema-1 records are not read (their job ids no longer occur: they rerun).
 public struct JobRecord: Codable, Sendable, Equatable {
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
     public struct ModelInfo: Codable, Sendable, Equatable {
         public var name: String
@@ -13,7 +19,7 @@ public struct JobRecord: Codable, Sendable, Equatable {
 
     public struct PluginInfo: Codable, Sendable, Equatable {
         public var id: String
-        public var version: String
+        public var version: Int
     }
 
     public struct Timing: Codable, Sendable, Equatable {
@@ -31,9 +37,10 @@ public struct JobRecord: Codable, Sendable, Equatable {
     public var task: String
     public var group: String?
     public var plugin: PluginInfo
+    /// What computed the job.
+    public var bermo: BermoInfo
     public var seed: Int
-    /// `completed`, `diverged` or `skipped`.
-    public var status: String
+    public var status: JobStatus
     /// Why a job was skipped or diverged.
     public var reason: String?
     public var divergedAtStep: Int?
@@ -53,7 +60,7 @@ public struct JobRecord: Codable, Sendable, Equatable {
     public var variantName: String { variant["name"]?.stringValue ?? "?" }
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion = "schema_version", id, suite, model, variant, task, group, plugin, seed, status, reason
+        case schemaVersion = "schema_version", id, suite, model, variant, task, group, plugin, bermo, seed, status, reason
         case divergedAtStep = "diverged_at_step", metrics, metricDeclarations = "metric_declarations", series, mix, details
         case configuration, dataFiles = "data_files", limit, samplesFile = "samples_file", timing
     }
@@ -72,15 +79,17 @@ public struct JobFailure: Codable, Sendable, Equatable {
 /// JSON coding shared by every harness file: NaN and infinities are written as strings rather than
 /// making the whole file unwritable (a diverged loss curve contains them).
 public enum HarnessJSON {
-    public static func encoder() -> JSONEncoder {
+    public static func encoder(snakeCase: Bool = false) -> JSONEncoder {
         let encoder = JSONEncoder()
+        if snakeCase { encoder.keyEncodingStrategy = .convertToSnakeCase }
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return encoder
     }
 
-    public static func decoder() -> JSONDecoder {
+    public static func decoder(snakeCase: Bool = false) -> JSONDecoder {
         let decoder = JSONDecoder()
+        if snakeCase { decoder.keyDecodingStrategy = .convertFromSnakeCase }
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return decoder
     }

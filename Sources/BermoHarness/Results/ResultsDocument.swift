@@ -1,9 +1,13 @@
+import BermoRuntime
 import Foundation
 
 /// `results.json`: one run (or merged shards) of a suite — provenance, every job, and per-seed aggregates.
 /// `bermo compare` reads two of these.
 public struct ResultsDocument: Codable, Sendable, Equatable {
-    public static let schemaVersion = 1
+    /// 2 since bermo 0.2 (typed status, integer plugin versions, numerics version). Version 1 files are
+    /// still read (for `compare` and baselines): their fields are a subset.
+    public static let schemaVersion = 2
+    static let readableVersions = 1...2
 
     public struct SuiteInfo: Codable, Sendable, Equatable {
         public var name: String
@@ -12,12 +16,6 @@ public struct ResultsDocument: Codable, Sendable, Equatable {
         public var description: String?
         /// The suite's tolerance policy (as `TolerancePolicy.json`), used by `bermo compare`.
         public var tolerance: JSONValue
-    }
-
-    public struct BermoInfo: Codable, Sendable, Equatable {
-        public var version: String
-        public var gitCommit: String
-        enum CodingKeys: String, CodingKey { case version, gitCommit = "git_commit" }
     }
 
     /// A job as results list it (the full record stays in `jobs/<id>.json`).
@@ -30,7 +28,7 @@ public struct ResultsDocument: Codable, Sendable, Equatable {
         public var group: String?
         public var plugin: String
         public var seed: Int
-        public var status: String
+        public var status: JobStatus
         public var reason: String?
         public var divergedAtStep: Int?
         public var metrics: [String: Double]
@@ -78,7 +76,7 @@ public struct ResultsDocument: Codable, Sendable, Equatable {
         // Plan order (model, task, variant, seed as the suite lists them), so reports follow the suite.
         let position = Dictionary(plannedJobs.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let sorted = records.sorted { (position[$0.id] ?? .max, $0.id) < (position[$1.id] ?? .max, $1.id) }
-        return ResultsDocument(schemaVersion: schemaVersion, suite: suite, bermo: BermoInfo(version: BermoVersion.version, gitCommit: BermoVersion.gitCommit()),
+        return ResultsDocument(schemaVersion: schemaVersion, suite: suite, bermo: .current,
                                environment: .current(threads: threads), createdAt: Timestamp.now(), shard: shard, limit: limit,
                                plannedJobs: plannedJobs, jobs: sorted.map(JobSummary.init), failures: failures,
                                aggregates: Aggregate.compute(sorted))
@@ -86,8 +84,9 @@ public struct ResultsDocument: Codable, Sendable, Equatable {
 
     public static func read(_ url: URL) throws -> ResultsDocument {
         let doc = try HarnessJSON.read(ResultsDocument.self, from: url, what: "results file")
-        guard doc.schemaVersion == schemaVersion else {
-            throw HarnessError("\(url.path): results schema version \(doc.schemaVersion), this bermo reads version \(schemaVersion); regenerate it with this bermo's `bermo run`")
+        guard readableVersions.contains(doc.schemaVersion) else {
+            throw HarnessError("\(url.path): results schema version \(doc.schemaVersion); this bermo (\(BermoVersion.version)) reads versions "
+                + "\(readableVersions.lowerBound)...\(readableVersions.upperBound); regenerate it with this bermo's `bermo run`")
         }
         return doc
     }

@@ -43,7 +43,12 @@ public struct RunEnvironment: Codable, Sendable, Equatable {
 
 /// The harness version and the git commit of the checkout it runs in.
 public enum BermoVersion {
-    public static let version = "0.1.0"
+    /// The release. Job records computed by another release are not reused unless the user says so
+    /// (`bermo run --reuse-other-versions`), since any code between them may have changed results.
+    public static let version = "0.2.0"
+
+    /// The commit, read once per process.
+    public static let commit = gitCommit()
 
     /// `git rev-parse HEAD` of the working directory's checkout (with `-dirty` when it has uncommitted
     /// changes), or "unknown" outside a checkout or without git. Read at run time: SwiftPM cannot embed it.
@@ -65,5 +70,19 @@ public enum BermoVersion {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { return nil }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// What computed a result: bermo's release and commit, and the runtime's numerics version.
+public struct BermoInfo: Codable, Sendable, Equatable {
+    public var version: String
+    public var gitCommit: String
+    /// `Numerics.version` (absent in results of bermo 0.1).
+    public var numerics: Int?
+
+    enum CodingKeys: String, CodingKey { case version, gitCommit = "git_commit", numerics }
+
+    public static var current: BermoInfo {
+        BermoInfo(version: BermoVersion.version, gitCommit: BermoVersion.commit, numerics: Numerics.version)
     }
 }

@@ -1,3 +1,4 @@
+import BermoRuntime
 import Foundation
 
 /// One unit of work: a task run on one model, variant and seed.

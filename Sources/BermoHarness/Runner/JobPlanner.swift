@@ -1,11 +1,13 @@
+import BermoRuntime
 import Foundation
 
 /// Expands a prepared suite into jobs, model × task × variant × seed, and gives each a deterministic id.
 ///
 /// The id hashes everything a job's result depends on: the task id, the plugin's resolved configuration,
-/// the task's `metadata`, the plugin id and version, the variant, the seed, the model's weights digest,
-/// the digests of the task's data files, and `--limit`. Change any of them and the job reruns; change
-/// nothing and a rerun reuses the finished job file.
+/// the task's `metadata`, the plugin id and results version, the runtime's numerics version, the variant,
+/// the seed, the model's weights digest, the digests of the task's data files, and `--limit`. Change any
+/// of them and the job reruns; change nothing and a rerun reuses the finished job file (if this release
+/// of bermo computed it: see `SuiteRunner`).
 public struct JobPlanner {
     public let hashes: FileHashCache
     public let limit: Int?
@@ -56,7 +58,8 @@ public struct JobPlanner {
             "task": .string(task.id),
             "configuration": task.prepared.configuration,
             "metadata": task.spec.metadata ?? .null,
-            "plugin": .object(["id": .string(task.plugin.id), "version": .string(task.plugin.version)]),
+            "plugin": .object(["id": .string(task.plugin.id), "version": .int(task.plugin.version)]),
+            "numerics": .int(Numerics.version),
             "variant": variant.json,
             "seed": .int(seed),
             "model": .object(["name": .string(model.name), "weights_sha256": .string(model.weightsSha256)]),

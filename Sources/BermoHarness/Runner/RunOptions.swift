@@ -7,6 +7,8 @@ public struct RunOptions: Sendable {
     public var outputDirectory: URL?
     /// Rerun jobs even if their result files exist.
     public var force = false
+    /// Reuse job files computed by another release of bermo (listed in the run's notes); by default they rerun.
+    public var reuseOtherVersions = false
     public var shard: Shard?
     /// At most this many examples per split (part of job ids, so quick runs never pass for full ones).
     public var limit: Int?

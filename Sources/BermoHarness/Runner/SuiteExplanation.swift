@@ -1,3 +1,4 @@
+import BermoRuntime
 import Foundation
 
 /// `bermo explain`: the suite as the harness sees it after includes, defaults and overrides, each
@@ -60,7 +61,7 @@ public struct SuiteExplanation {
             out += "jobs (\(plan.jobs.count) = \(suite.models.count) model(s) × \(prepared.tasks.count) task(s) × \(suite.variants.count) variant(s) × \(suite.seeds.count) seed(s)):\n"
             let store = JobStore(OutputLayout(outputDirectory))
             for job in plan.jobs {
-                let done = store.record(job.id).map { "    # done: \($0.status)" } ?? ""
+                let done = store.record(job.id).map { "    # done: \($0.status.rawValue)" } ?? ""
                 out += "  \(job.id)  \(job.name(withModel: withModel))\(done)\n"
             }
             if !plan.missingData.isEmpty {

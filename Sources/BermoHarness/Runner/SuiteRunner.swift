@@ -38,8 +38,25 @@ public final class SuiteRunner: @unchecked Sendable {
 
         let selected = plan.jobs(in: options.shard)
         let withModel = prepared.suite.models.count > 1
+        // Results computed by another release of bermo are rerun, or reused only when asked and then listed.
+        var otherVersions: [JobRecord] = []
+        func finished(_ id: String) -> JobRecord? {
+            guard !options.force, let record = store.record(id) else { return nil }
+            guard record.bermo.version == BermoVersion.version else {
+                guard options.reuseOtherVersions else { return nil }
+                otherVersions.append(record)
+                return record
+            }
+            return record
+        }
         var existing: [String: JobRecord] = [:]
-        if !options.force { for job in selected { existing[job.id] = store.record(job.id) } }
+        for job in selected { existing[job.id] = finished(job.id) }
+        let stale = selected.compactMap { store.record($0.id) }.filter { $0.bermo.version != BermoVersion.version }
+        if !stale.isEmpty && !options.force && !options.reuseOtherVersions {
+            console.log("bermo: \(stale.count) finished job(s) were computed by another bermo release "
+                + "(\(Set(stale.map(\.bermo.version)).sorted().joined(separator: ", ")); this is \(BermoVersion.version)): they run again; "
+                + "`--reuse-other-versions` reuses them instead")
+        }
         let tracker = ProgressTracker(total: selected.count, toRun: selected.count - existing.count)
 
         let claims = JobClaims(layout)
@@ -57,7 +74,7 @@ public final class SuiteRunner: @unchecked Sendable {
             defer { claims.release(job.id) }
             // Another process may have finished the job since the plan was made; it wrote the record before
             // releasing its claim, so with the claim held any record there is complete.
-            if !options.force, let record = store.record(job.id) { reuse(record); continue }
+            if let record = finished(job.id) { reuse(record); continue }
             tracker.start(index: k + 1, name: name)
             console.status(tracker.line(fraction: 0, note: ""))
             do {
@@ -79,7 +96,7 @@ public final class SuiteRunner: @unchecked Sendable {
         // writes the complete results.
         var unfinished: [Job] = []
         for job in elsewhere {
-            if let record = store.record(job.id) { reuse(record) } else { unfinished.append(job) }
+            if let record = finished(job.id) { reuse(record) } else { unfinished.append(job) }
         }
 
         let suiteInfo = ResultsDocument.SuiteInfo(name: prepared.suite.name, hash: prepared.suite.hash, file: prepared.suite.file,
@@ -89,6 +106,12 @@ public final class SuiteRunner: @unchecked Sendable {
         try HarnessJSON.write(results, to: layout.results)
 
         var notes: [String] = []
+        let reusedOld = Dictionary(otherVersions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        if !reusedOld.isEmpty {
+            notes.append("\(reusedOld.count) job(s) were reused from another bermo release (--reuse-other-versions): "
+                + reusedOld.values.sorted { $0.id < $1.id }.map { "\($0.task) · \($0.variantName) · seed \($0.seed) (bermo \($0.bermo.version))" }
+                    .joined(separator: "; "))
+        }
         if !unfinished.isEmpty {
             notes.append("\(unfinished.count) job(s) are still being run by another process; results.json is complete once the last "
                 + "process finishes (or rerun this command then to collect them)")
@@ -148,7 +171,7 @@ public final class SuiteRunner: @unchecked Sendable {
             schemaVersion: JobRecord.schemaVersion, id: job.id, suite: suite,
             model: .init(name: job.model.name, weightsSha256: job.model.weightsSha256), variant: job.variant.json,
             task: job.task.id, group: job.task.spec.group, plugin: .init(id: job.task.plugin.id, version: job.task.plugin.version),
-            seed: job.seed, status: outcome.status.name, reason: reason, divergedAtStep: step, metrics: outcome.metrics,
+            bermo: .current, seed: job.seed, status: outcome.status.kind, reason: reason, divergedAtStep: step, metrics: outcome.metrics,
             metricDeclarations: job.task.metrics, series: outcome.series, mix: outcome.mix, details: outcome.details,
             configuration: job.task.prepared.configuration, dataFiles: job.dataFiles, limit: options.limit,
             samplesFile: samplesFile, timing: .init(startedAt: Timestamp.string(started), seconds: seconds))
@@ -156,11 +179,11 @@ public final class SuiteRunner: @unchecked Sendable {
 
     static func describe(_ r: JobRecord) -> String {
         switch r.status {
-        case "completed":
+        case .completed:
             let shown = r.metricDeclarations.compactMap { d in r.metrics[d.name].map { "\(d.name) \(Format.number($0))" } }
             return shown.isEmpty ? "completed" : shown.joined(separator: ", ")
-        case "diverged": return "diverged at step \(r.divergedAtStep ?? 0): \(r.reason ?? "")"
-        default: return "skipped: \(r.reason ?? "")"
+        case .diverged: return "diverged at step \(r.divergedAtStep ?? 0): \(r.reason ?? "")"
+        case .skipped: return "skipped: \(r.reason ?? "")"
         }
     }
 }

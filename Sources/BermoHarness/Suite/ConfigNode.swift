@@ -1,3 +1,4 @@
+import BermoRuntime
 import Foundation
 
 /// A YAML value with the location it was written at: the harness's own copy of libyaml's node tree.

@@ -1,3 +1,4 @@
+import BermoRuntime
 import Foundation
 
 /// A suite after its includes were merged and every field checked: what to evaluate (models × variants ×

@@ -1,3 +1,4 @@
+import BermoRuntime
 /// Reads `tasks:` from every file (concatenated in merge order), applies `defaults`, and checks the
 /// harness's own task keys; everything else is left for the task's plugin to check.
 struct TaskDecoder {

@@ -1,3 +1,4 @@
+import BermoRuntime
 /// A metric a task reports, lm-evaluation-harness style (`metric_list: [{metric: accuracy}]`).
 public struct MetricDeclaration: Sendable, Equatable, Codable {
     public var name: String

@@ -18,8 +18,15 @@ public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertib
     public static func start(of file: String) -> SourceLocation { SourceLocation(file: file, line: 1, column: 1) }
 
     /// `file:line:column`, the form editors and CI annotations turn into a link.
-    public var description: String { "\(file):\(line):\(column)" }
+    public var description: String { isCommandLine ? "bermo" : "\(file):\(line):\(column)" }
 
     /// The directory that paths written in this file are resolved against.
     public var directory: URL { URL(fileURLWithPath: file).deletingLastPathComponent() }
+}
+
+extension SourceLocation {
+    /// A value given on the command line: `file` names the command line, `column` the argument's position.
+    public static func commandLine(argument: Int) -> SourceLocation { SourceLocation(file: "command line", line: 0, column: argument) }
+
+    public var isCommandLine: Bool { line == 0 && file == "command line" }
 }

@@ -30,8 +30,8 @@ public final class FineTuner: @unchecked Sendable {
         guard model.numLabels == kind.numLabels else {
             throw RuntimeError("the model head has \(model.numLabels) outputs but the task needs \(kind.numLabels)")
         }
-        guard config.perDeviceTrainBatchSize >= 1 else { throw RuntimeError("per_device_train_batch_size must be at least 1") }
-        guard config.maxSeqLength >= 2 && config.maxSeqLength <= model.config.maxPositionEmbeddings else {
+        do { try config.validate() } catch let e as SettingError { throw RuntimeError("fine-tuning settings: \(e)") }
+        guard config.maxSeqLength <= model.config.maxPositionEmbeddings else {
             throw RuntimeError("max_seq_length \(config.maxSeqLength) must lie in 2...\(model.config.maxPositionEmbeddings) (the model's max_position_embeddings)")
         }
         self.model = model; self.tokenizer = tokenizer; self.config = config; self.kind = kind
@@ -78,8 +78,11 @@ public final class FineTuner: @unchecked Sendable {
     /// Like `train(_:dev:)`, evaluating on every set of `evalSets` at each evaluation. The first set is the
     /// primary one: its metrics are the entry's `eval` and it drives collapse detection. With more than one
     /// set, each entry's `evals` holds every set's metrics by name.
+    /// `max_train_samples` and `max_eval_samples` are applied here.
     public func train(_ train: [Example], evalSets: [EvalSet], observer: (TrainingEvent) -> Void = { _ in },
                       checkpoint: ((FineTuner) throws -> Void)? = nil) throws -> TrainingResult {
+        let train = config.trainLimited(train)
+        let evalSets = evalSets.map { EvalSet(name: $0.name, examples: config.evalLimited($0.examples)) }
         guard !train.isEmpty else { throw RuntimeError("the training set is empty") }
         guard !evalSets.isEmpty else { throw RuntimeError("no evaluation set was given; pass at least one (it may be empty)") }
         let names = evalSets.map(\.name)

@@ -53,7 +53,9 @@ public enum TrainerCheckpoint {
         var globalStep: Int
         var rng: SeededRandom
         var logHistory: [LogEntry]
-        var config: FineTuneConfig
+        /// The fine-tuning settings and seed the run was started with: resuming with others is refused.
+        var settings: JSONValue
+        var seed: UInt64
     }
 
     /// Saves `tuner` (and its hook's state) into `dir`; `extraFiles` (name → contents) are written into the
@@ -69,7 +71,8 @@ public enum TrainerCheckpoint {
                                     to: partial.appendingPathComponent("optimizer.safetensors"))
         try tuner.hook?.saveState(to: partial)
         for (name, data) in extraFiles { try data.write(to: partial.appendingPathComponent(name)) }
-        let state = State(globalStep: tuner.step, rng: tuner.rng, logHistory: tuner.history, config: tuner.config)
+        let state = State(globalStep: tuner.step, rng: tuner.rng, logHistory: tuner.history, settings: tuner.config.settingsJSON(),
+                          seed: tuner.config.seed)
         let enc = JSONEncoder(); enc.keyEncodingStrategy = .convertToSnakeCase; enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         try enc.encode(state).write(to: partial.appendingPathComponent("trainer_state.json"))
         try? fm.removeItem(at: old)
@@ -109,7 +112,7 @@ public enum TrainerCheckpoint {
         do { state = try dec.decode(State.self, from: Data(contentsOf: statePath)) } catch {
             throw RuntimeError("\(statePath.path): cannot resume from this trainer state (\(error)); delete the checkpoint folder to start over")
         }
-        guard state.config == tuner.config else {
+        guard state.settings == tuner.config.settingsJSON(), state.seed == tuner.config.seed else {
             throw RuntimeError("\(statePath.path) was written with different hyper-parameters; resume with the same options or use a new --output-dir")
         }
         try tuner.model.loadWeights(from: SafetensorsFile(contentsOf: dir.appendingPathComponent("model.safetensors")),

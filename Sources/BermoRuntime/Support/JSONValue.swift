@@ -1,4 +1,3 @@
-import BermoRuntime
 import Foundation
 
 /// A JSON value: the form of resolved task configurations (hashed into job ids), plugin details and samples.
@@ -114,5 +113,5 @@ extension JSONValue {
 
 
     /// SHA-256 (hex) of the canonical form.
-    public var canonicalHash: String { Hashing.sha256(canonical) }
+    public var canonicalHash: String { Sha256.hex(of: Data(canonical.utf8)) }
 }

@@ -1,0 +1,72 @@
+import BermoRuntime
+import Foundation
+
+/// An analysis across a run's jobs that no single job can compute (convergence speed-ups, pruning
+/// stability), offered by the plugin whose jobs it reads: `bermo report <name> <output-dir> [options]`.
+/// Its options are a `Settings` struct, so the command line checks them like any other setting.
+public protocol RunReport: Sendable {
+    associatedtype Options: Settings
+    /// The word after `bermo report`, e.g. `convergence`.
+    var name: String { get }
+    var summary: String { get }
+    /// Builds the report from the run's finished jobs.
+    func report(_ run: FinishedRun, options: Options) throws -> ReportOutput
+}
+
+/// The finished jobs of one output directory, as a report reads them.
+public struct FinishedRun: Sendable {
+    public let layout: OutputLayout
+    /// `results.json` when the run wrote one.
+    public let results: ResultsDocument?
+    /// The job records of the run: the jobs `results.json` lists (so job files of earlier versions of the
+    /// suite stay out) in the suite's order, or every readable job file when there is no results.json.
+    public let records: [JobRecord]
+
+    /// Reads `directory`, which must hold a `jobs/` folder written by `bermo run`.
+    public init(directory: URL) throws {
+        layout = OutputLayout(directory)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: layout.jobs.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw HarnessError("\(layout.jobs.path): no jobs folder; pass the output directory of a `bermo run`")
+        }
+        results = FileManager.default.fileExists(atPath: layout.results.path) ? try ResultsDocument.read(layout.results) : nil
+        let all = JobStore(layout).allRecords()
+        if let results {
+            let byID = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            records = results.jobs.compactMap { byID[$0.id] }
+        } else {
+            records = all
+        }
+    }
+
+    /// Records of one plugin.
+    public func records(plugin: String) -> [JobRecord] { records.filter { $0.plugin.id == plugin } }
+}
+
+/// What a report produced: text for the terminal (and `--markdown`) and named files (SVG plots) that the
+/// command writes into the plots folder.
+public struct ReportOutput: Sendable {
+    public var text: String
+    public var files: [(name: String, contents: String)]
+    public init(text: String, files: [(name: String, contents: String)] = []) { self.text = text; self.files = files }
+}
+
+/// A dataset a plugin can download, verify and install: `bermo data fetch <name> [options]`.
+public protocol DatasetFetcher: Sendable {
+    associatedtype Options: Settings
+    /// The word after `bermo data fetch`, e.g. `glue`.
+    var name: String { get }
+    var summary: String { get }
+    /// Installs into `dataDirectory` (below which the plugin reads it); returns lines for the terminal.
+    func fetch(into dataDirectory: URL, options: Options, log: @escaping @Sendable (String) -> Void) throws -> [String]
+}
+
+extension RunReport {
+    /// The report's options, for help texts.
+    public var optionDeclarations: [SettingDeclaration] { Options.declarations() }
+}
+
+extension DatasetFetcher {
+    /// The dataset's options, for help texts.
+    public var optionDeclarations: [SettingDeclaration] { Options.declarations() }
+}
