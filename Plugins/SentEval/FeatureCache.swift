@@ -70,7 +70,7 @@ public struct EncodedDataset: Sendable {
 /// per-layer features in a cache directory as safetensors (tensors `cls` and `mean`, each
 /// `[sentences, N+1, hidden]`), written atomically, so repeated probing runs skip the encoder.
 ///
-/// The key is a sha256 over the format version, the model's weights, config and vocabulary hashes, the
+/// The key is a sha256 over the format version, the runtime's numerics version, the model's weights, config and vocabulary hashes, the
 /// dataset's `fingerprint` (its selected content) and `maxLength`; the file name carries the first 24 hex
 /// digits and the header's metadata all of the parts, which are checked again on load.
 public struct FeatureCache: Sendable {
@@ -88,6 +88,8 @@ public struct FeatureCache: Sendable {
     static func metadata(model: ModelIdentity, dataset: SentEvalDataset, maxLength: Int) -> [String: String] {
         [
             "format": formatVersion,
+            // Features computed by runtime code that gave other numbers are never served (see `Numerics`).
+            "numerics": String(Numerics.version),
             "weights_sha256": model.weightsSha256,
             "config_sha256": model.configSha256,
             "vocab_sha256": model.vocabSha256,

@@ -16,6 +16,8 @@ struct RunCommand: ParsableCommand {
     var outputDir: String?
     @Flag(help: "Rerun jobs whose results already exist.")
     var force = false
+    @Flag(name: .customLong("reuse-other-versions"), help: "Reuse finished jobs computed by another bermo release (listed in the run's notes) instead of rerunning them.")
+    var reuseOtherVersions = false
     @Option(help: "Run the i-th of N deterministic slices of the jobs, e.g. 1/4; combine outputs with `bermo merge`.")
     var shard: String?
     @Option(help: "At most N examples per split (a quick run; part of the job ids).")
@@ -40,6 +42,7 @@ struct RunCommand: ParsableCommand {
         options.dataDirectorySource = data.source
         options.outputDirectory = outputDir.map { URL(fileURLWithPath: $0, isDirectory: true) }
         options.force = force
+        options.reuseOtherVersions = reuseOtherVersions
         options.limit = limit
         options.threads = threads
         noteNarrowBLASKernels()

@@ -41,7 +41,7 @@ import Testing
         Case(file: "not_a_mapping.yaml", line: 1, column: 1, fragments: ["must be a mapping", "found a list"]),
         Case(file: "misspelt_plugin_key.yaml", line: 5, column: 5, fragments: ["missing required field `plugin`", "`plugn` looks like a misspelling"]),
         Case(file: "missing_tasks.yaml", line: 1, column: 1, fragments: ["missing required field `tasks`"]),
-        Case(file: "parameter_out_of_range.yaml", line: 6, column: 12, fragments: ["`tasks[a].scale`", "11.0 is out of range", "0.0...10.0"]),
+        Case(file: "parameter_out_of_range.yaml", line: 6, column: 12, fragments: ["`tasks[a].scale`", "11.0 is out of range", "0...10"]),
     ]
 
     func errors(for file: String) -> [SuiteError] {

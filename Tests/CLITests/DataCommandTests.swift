@@ -8,7 +8,7 @@ struct DataCommandTests {
     func offline() throws {
         let dir = try CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(at: dir) }
         let unknown = try CLI.run(["data", "fetch", "glue", "--tasks", "squad", "--data-dir", dir.path])
-        #expect(unknown.status != 0 && unknown.stderr.contains("'squad'"))
+        #expect(unknown.status == 2 && unknown.stderr.contains("`squad` is not one of") && unknown.stderr.contains("--tasks"), "\(unknown.stderr)")
 
         let empty = dir.appendingPathComponent("downloads")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)

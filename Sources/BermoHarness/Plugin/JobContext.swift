@@ -6,16 +6,14 @@ import Foundation
 public final class JobContext: Sendable {
     /// The job's id (a content hash; also the name of its result file).
     public let id: String
-    public let taskID: String
     public let model: ModelReference
     public let variant: Variant
     public let seed: Int
-    /// Worker threads (`Compute` is already configured with it).
-    public let threads: Int
     /// At most this many examples per split, for quick runs (`--limit`); nil means all.
     public let limit: Int?
     /// A directory for expensive artifacts that later jobs can reuse (encoded features, tokenized data).
-    /// Shared across jobs and runs: name files with `cacheKey(...)` of everything their content depends on.
+    /// Shared across jobs, runs and versions of bermo: key files by everything their content depends on,
+    /// `Numerics.version` included (see `FeatureCache`).
     public let cacheDirectory: URL
     /// A directory for this job's own artifacts (checkpoints, logs); kept next to the results.
     public let artifactsDirectory: URL
@@ -26,12 +24,12 @@ public final class JobContext: Sendable {
     private let progressSink: @Sendable (Double, String) -> Void
     private let logSink: @Sendable (String) -> Void
 
-    public init(id: String, taskID: String, model: ModelReference, variant: Variant, seed: Int, threads: Int, limit: Int?,
+    public init(id: String, model: ModelReference, variant: Variant, seed: Int, limit: Int?,
                 cacheDirectory: URL, artifactsDirectory: URL, logSamples: Bool,
                 progress: @escaping @Sendable (Double, String) -> Void = { _, _ in },
                 log: @escaping @Sendable (String) -> Void = { _ in }) {
-        self.id = id; self.taskID = taskID; self.model = model; self.variant = variant; self.seed = seed
-        self.threads = threads; self.limit = limit; self.cacheDirectory = cacheDirectory
+        self.id = id; self.model = model; self.variant = variant; self.seed = seed
+        self.limit = limit; self.cacheDirectory = cacheDirectory
         self.artifactsDirectory = artifactsDirectory; self.logSamples = logSamples
         self.progressSink = progress; self.logSink = log
     }
@@ -48,21 +46,6 @@ public final class JobContext: Sendable {
     /// The model with this job's head: the variant's head and mix, `numLabels` outputs, initialised from `seed`.
     public func loadModel(numLabels: Int? = nil) throws -> LoadedModel {
         try model.load(numLabels: numLabels, mix: variant.mix, seed: seed64)
-    }
-
-    /// The first `limit` items (all when there is no limit).
-    public func limited<T>(_ items: [T]) -> [T] {
-        guard let limit, items.count > limit else { return items }
-        return Array(items.prefix(limit))
-    }
-
-    /// A cache key from everything an artifact depends on (model digest, data digests, parameters, …).
-    public func cacheKey(_ parts: String...) -> String { Hashing.shortID(parts.joined(separator: "\u{1F}"), length: 32) }
-
-    /// `cacheDirectory/<name>`, creating the directory.
-    public func cacheFile(_ name: String) throws -> URL {
-        try FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
-        return cacheDirectory.appendingPathComponent(name)
     }
 }
 

@@ -139,8 +139,8 @@ public final class SuiteRunner: @unchecked Sendable {
         try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
         let cache = options.cacheDirectory.appendingPathComponent("tasks/\(job.task.plugin.id)", isDirectory: true)
         let console = self.console
-        let context = JobContext(id: job.id, taskID: job.task.id, model: job.model, variant: job.variant, seed: job.seed,
-                                 threads: options.threads, limit: options.limit, cacheDirectory: cache, artifactsDirectory: artifacts,
+        let context = JobContext(id: job.id, model: job.model, variant: job.variant, seed: job.seed,
+                                 limit: options.limit, cacheDirectory: cache, artifactsDirectory: artifacts,
                                  logSamples: options.logSamples,
                                  progress: { fraction, note in console.status(tracker.line(fraction: fraction, note: note)) },
                                  log: { console.log("bermo: \(name): \($0)") })

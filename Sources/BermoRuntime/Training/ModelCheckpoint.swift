@@ -112,7 +112,8 @@ public enum TrainerCheckpoint {
         do { state = try dec.decode(State.self, from: Data(contentsOf: statePath)) } catch {
             throw RuntimeError("\(statePath.path): cannot resume from this trainer state (\(error)); delete the checkpoint folder to start over")
         }
-        guard state.settings == tuner.config.settingsJSON(), state.seed == tuner.config.seed else {
+        let saved = try? FineTuneConfig.decode(from: JSONSettingsSource(state.settings, origin: statePath.path), defaults: tuner.config)
+        guard saved == tuner.config, state.seed == tuner.config.seed else {
             throw RuntimeError("\(statePath.path) was written with different hyper-parameters; resume with the same options or use a new --output-dir")
         }
         try tuner.model.loadWeights(from: SafetensorsFile(contentsOf: dir.appendingPathComponent("model.safetensors")),
