@@ -28,8 +28,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
-        // SHA-256 of downloaded wheels and checkpoints; fast even in debug builds, unlike a hand-written one.
-        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
         // Suite files are YAML; Yams wraps libyaml, whose parser reports line and column for every node.
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
@@ -41,24 +39,24 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // libcrypto of OpenSSL 3 (Debian: libssl-dev) for SHA-256 and git's SHA-1; only its EVP digests are used.
+        .systemLibrary(
+            name: "COpenSSL",
+            path: "Sources/COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // The model runtime: checkpoints, tokenizer, kernels, forward/backward. Knows nothing of the harness.
         .target(
             name: "BermoRuntime",
-            dependencies: [
-                "COpenBLAS",
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
+            dependencies: ["COpenBLAS", "COpenSSL"],
             path: "Sources/BermoRuntime",
             swiftSettings: runtimeSettings
         ),
         // SentEval probing (Conneau et al. 2018): dataset, feature cache, SentEval's classifier, BERMo mix probe.
         .target(
             name: "SentEvalPlugin",
-            dependencies: [
-                "BermoRuntime",
-                "BermoHarness",
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
+            dependencies: ["BermoRuntime", "BermoHarness"],
             path: "Plugins/SentEval",
             swiftSettings: runtimeSettings
         ),

@@ -114,5 +114,5 @@ extension JSONValue {
 
 
     /// SHA-256 (hex) of the canonical form.
-    public var canonicalHash: String { Hashing.sha256(canonical) }
+    public var canonicalHash: String { Digest.sha256(canonical) }
 }
