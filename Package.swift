@@ -28,8 +28,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
-        // Suite files are YAML; Yams wraps libyaml, whose parser reports line and column for every node.
-        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: [
         // OpenBLAS (Debian: libopenblas-dev) through pkg-config.
@@ -45,6 +43,14 @@ let package = Package(
             path: "Sources/COpenSSL",
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
+        ),
+        // libyaml (Debian: libyaml-dev): suite files are YAML; its events carry the line and column of every
+        // node, and the harness builds its located tree from them.
+        .systemLibrary(
+            name: "CYAML",
+            path: "Sources/CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
         ),
         // The model runtime: checkpoints, tokenizer, kernels, forward/backward. Knows nothing of the harness.
         .target(
@@ -64,10 +70,7 @@ let package = Package(
         // regression gate. Knows no concrete plugin; plugins depend on it, never the other way round.
         .target(
             name: "BermoHarness",
-            dependencies: [
-                "BermoRuntime",
-                .product(name: "Yams", package: "Yams"),
-            ],
+            dependencies: ["BermoRuntime", "CYAML"],
             path: "Sources/BermoHarness"
         ),
         // GLUE (Wang et al. 2019): task catalogue, GLUE metrics, fine-tuning curves, convergence analysis,
