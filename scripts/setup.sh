@@ -6,7 +6,7 @@ set -euo pipefail
 need=()
 pkg-config --exists openblas 2>/dev/null || need+=(libopenblas-dev)
 pkg-config --exists libcrypto 2>/dev/null || need+=(libssl-dev)
-[ -f /usr/include/yaml.h ] || need+=(libyaml-dev)
+pkg-config --exists yaml-0.1 2>/dev/null || need+=(libyaml-dev)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
