@@ -28,10 +28,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
-        // SHA-256 of downloaded wheels and checkpoints; fast even in debug builds, unlike a hand-written one.
-        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
-        // Suite files are YAML; Yams wraps libyaml, whose parser reports line and column for every node.
-        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: [
         // OpenBLAS (Debian: libopenblas-dev) through pkg-config.
@@ -41,24 +37,32 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // libcrypto of OpenSSL 3 (Debian: libssl-dev) for SHA-256 and git's SHA-1; only its EVP digests are used.
+        .systemLibrary(
+            name: "COpenSSL",
+            path: "Sources/COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        // libyaml (Debian: libyaml-dev): suite files are YAML; its events carry the line and column of every
+        // node, and the harness builds its located tree from them.
+        .systemLibrary(
+            name: "CYAML",
+            path: "Sources/CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
         // The model runtime: checkpoints, tokenizer, kernels, forward/backward. Knows nothing of the harness.
         .target(
             name: "BermoRuntime",
-            dependencies: [
-                "COpenBLAS",
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
+            dependencies: ["COpenBLAS", "COpenSSL"],
             path: "Sources/BermoRuntime",
             swiftSettings: runtimeSettings
         ),
         // SentEval probing (Conneau et al. 2018): dataset, feature cache, SentEval's classifier, BERMo mix probe.
         .target(
             name: "SentEvalPlugin",
-            dependencies: [
-                "BermoRuntime",
-                "BermoHarness",
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
+            dependencies: ["BermoRuntime", "BermoHarness"],
             path: "Plugins/SentEval",
             swiftSettings: runtimeSettings
         ),
@@ -66,10 +70,7 @@ let package = Package(
         // regression gate. Knows no concrete plugin; plugins depend on it, never the other way round.
         .target(
             name: "BermoHarness",
-            dependencies: [
-                "BermoRuntime",
-                .product(name: "Yams", package: "Yams"),
-            ],
+            dependencies: ["BermoRuntime", "CYAML"],
             path: "Sources/BermoHarness"
         ),
         // GLUE (Wang et al. 2019): task catalogue, GLUE metrics, fine-tuning curves, convergence analysis,

@@ -181,7 +181,7 @@ public enum GLUEDownloads {
         guard let size, size == expected.bytes else {
             throw RuntimeError("\(expected.url.absoluteString): downloaded \(size.map { "\($0) bytes" } ?? "nothing"), expected \(expected.bytes) bytes; the download was cut short or the server sent something else (an error page?). Retry; nothing was installed")
         }
-        let digest = try Sha256.hex(of: file)
+        let digest = try Digest.sha256(of: file)
         guard digest == expected.sha256 else {
             throw RuntimeError("\(expected.url.absoluteString): sha256 is \(digest), expected \(expected.sha256) (published by Hugging Face datasets' glue loader); the file is corrupt or was replaced upstream. Retry; if it persists, do not use this copy. Nothing was installed")
         }

@@ -42,9 +42,9 @@ public struct ModelIdentity: Sendable, Codable, Equatable {
     /// (about 0.3 s for a 90 MB checkpoint).
     public static func of(directory: URL, config: BertConfig) throws -> ModelIdentity {
         ModelIdentity(
-            weightsSha256: try Sha256.hex(of: directory.appendingPathComponent("model.safetensors")),
-            configSha256: try Sha256.hex(of: directory.appendingPathComponent("config.json")),
-            vocabSha256: try Sha256.hex(of: directory.appendingPathComponent("vocab.txt")),
+            weightsSha256: try Digest.sha256(of: directory.appendingPathComponent("model.safetensors")),
+            configSha256: try Digest.sha256(of: directory.appendingPathComponent("config.json")),
+            vocabSha256: try Digest.sha256(of: directory.appendingPathComponent("vocab.txt")),
             numHiddenLayers: config.numHiddenLayers, hiddenSize: config.hiddenSize)
     }
 }
@@ -107,7 +107,7 @@ public struct FeatureCache: Sendable {
     public func fileURL(model: ModelIdentity, dataset: SentEvalDataset, maxLength: Int) -> URL {
         let m = Self.metadata(model: model, dataset: dataset, maxLength: maxLength)
         let keyParts = ["format", "weights_sha256", "config_sha256", "vocab_sha256", "dataset_fingerprint", "max_length"]
-        let key = Sha256.hex(of: Data(keyParts.map { "\($0)=\(m[$0]!)" }.joined(separator: "\n").utf8))
+        let key = Digest.sha256(keyParts.map { "\($0)=\(m[$0]!)" }.joined(separator: "\n"))
         let stem = URL(fileURLWithPath: dataset.path).deletingPathExtension().lastPathComponent
             .filter { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
         return directory.appendingPathComponent("\(stem)-L\(maxLength)-\(key.prefix(24)).safetensors")

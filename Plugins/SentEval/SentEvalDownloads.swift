@@ -1,5 +1,4 @@
 import BermoRuntime
-import Crypto
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -51,10 +50,21 @@ public enum SentEvalDownloads {
 
     /// Git's blob id of `data`: SHA-1 of `"blob <byte count>\0"` followed by the bytes.
     public static func gitBlobSha1(_ data: Data) -> String {
-        var hasher = Insecure.SHA1()
-        hasher.update(data: Data("blob \(data.count)\u{0}".utf8))
-        hasher.update(data: data)
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let digest = Digest(.sha1)
+        digest.update("blob \(data.count)\u{0}")
+        digest.update(data)
+        return digest.finalize()
+    }
+
+    /// Git's blob id of a file, streamed: a file already on disk is checked without reading it into memory.
+    public static func gitBlobSha1(of url: URL) throws -> String {
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int else {
+            throw RuntimeError("cannot read the size of \(url.path); check that it exists and is readable")
+        }
+        let digest = Digest(.sha1)
+        digest.update("blob \(size)\u{0}")
+        try digest.update(contentsOf: url)
+        return digest.finalize()
     }
 
     /// Throws unless `data` is the official content of `fileName`; `source` names where it came from.
@@ -93,13 +103,13 @@ public enum SentEvalDownloads {
         }
         var outcomes: [Outcome] = []
         for name in fileNames {
-            guard checksum(for: name) != nil else {
+            guard let expected = checksum(for: name) else {
                 throw RuntimeError("'\(name)' is not a SentEval probing file; known files: "
                     + files.map(\.fileName).joined(separator: ", "))
             }
             let target = directory.appendingPathComponent(name)
-            if let existing = FileManager.default.contents(atPath: target.path) {
-                if (try? verify(existing, fileName: name, source: target.path)) != nil {
+            if FileManager.default.fileExists(atPath: target.path) {
+                if (try? gitBlobSha1(of: target)) == expected.gitBlobSha1 {
                     outcomes.append(.alreadyPresent(target))
                     continue
                 }

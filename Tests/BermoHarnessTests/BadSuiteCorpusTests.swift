@@ -42,6 +42,9 @@ import Testing
         Case(file: "misspelt_plugin_key.yaml", line: 5, column: 5, fragments: ["missing required field `plugin`", "`plugn` looks like a misspelling"]),
         Case(file: "missing_tasks.yaml", line: 1, column: 1, fragments: ["missing required field `tasks`"]),
         Case(file: "parameter_out_of_range.yaml", line: 6, column: 12, fragments: ["`tasks[a].scale`", "11.0 is out of range", "0...10"]),
+        Case(file: "alias_bomb.yaml", line: 9, column: 10, fragments: ["aliases expand to more than 10000 nodes"]),
+        Case(file: "too_deep.yaml", line: 6, column: 73, fragments: ["nests deeper than 64 levels"]),
+        Case(file: "undefined_alias.yaml", line: 6, column: 12, fragments: ["`*shared` refers to no anchor"]),
     ]
 
     func errors(for file: String) -> [SuiteError] {

@@ -56,18 +56,18 @@ import Testing
         let file = dir.appendingPathComponent("data.tsv"), store = dir.appendingPathComponent("hashes.json")
         try "one\n".write(to: file, atomically: true, encoding: .utf8)
         let cache = FileHashCache(file: store)
-        #expect(try cache.sha256(of: file) == Sha256.hex(of: Data("one\n".utf8)))
+        #expect(try cache.sha256(of: file) == Digest.sha256("one\n"))
         cache.save()
         // A new process reads the stored digest; a change of size (or mtime) is noticed.
-        #expect(try FileHashCache(file: store).sha256(of: file) == Sha256.hex(of: Data("one\n".utf8)))
+        #expect(try FileHashCache(file: store).sha256(of: file) == Digest.sha256("one\n"))
         try "three\n".write(to: file, atomically: true, encoding: .utf8)
-        #expect(try FileHashCache(file: store).sha256(of: file) == Sha256.hex(of: Data("three\n".utf8)))
+        #expect(try FileHashCache(file: store).sha256(of: file) == Digest.sha256("three\n"))
         #expect(throws: HarnessError.self) { try cache.sha256(of: dir.appendingPathComponent("missing")) }
     }
 
     @Test func canonicalJSONIsStable() {
         let a: JSONValue = ["b": 1, "a": [1.5, "x\n", true, nil], "c": ["z": 2e-5, "y": 3.0]]
         #expect(a.canonical == "{\"a\":[1.5,\"x\\n\",true,null],\"b\":1,\"c\":{\"y\":3.0,\"z\":2e-05}}")
-        #expect(a.canonicalHash == Hashing.sha256(a.canonical))
+        #expect(a.canonicalHash == Digest.sha256(a.canonical))
     }
 }

@@ -169,7 +169,7 @@ import Testing
         let recorded = try #require(VerifiedMarker.read(in: directory))
         #expect(recorded.safetensorsSha256 == RegisteredModel.minilmL6.safetensorsSha256)
         #expect(recorded.wheelSha256 == RegisteredModel.minilmL6.wheelSha256)
-        #expect(try Sha256.hex(of: directory.appendingPathComponent("model.safetensors"))
+        #expect(try Digest.sha256(of: directory.appendingPathComponent("model.safetensors"))
             == RegisteredModel.minilmL6.safetensorsSha256)
         #expect(try FileManager.default.contentsOfDirectory(atPath: store.modelsDirectory.path)
             .filter { $0.hasPrefix(".staging-") || $0.hasPrefix(".trash-") }.isEmpty)
@@ -221,13 +221,29 @@ import Testing
     }
 
     @Test func sha256KnownAnswers() throws {
-        #expect(Sha256.hex(of: Data()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(Sha256.hex(of: Data("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(Digest.sha256(Data()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(Digest.sha256("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let big = Data((0..<(5 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
         try big.write(to: directory.file("big"))
-        #expect(try Sha256.hex(of: directory.file("big")) == Sha256.hex(of: big))
-        #expect(throws: RuntimeError.self) { try Sha256.hex(of: directory.file("absent")) }
+        #expect(try Digest.sha256(of: directory.file("big")) == Digest.sha256(big))
+        #expect(throws: RuntimeError.self) { try Digest.sha256(of: directory.file("absent")) }
+    }
+
+    /// SHA-1 (FIPS 180 test vector) and a digest fed piecewise, across the file reader's chunk size.
+    @Test func digestStreamsAndComputesSha1() throws {
+        let sha1 = Digest(.sha1)
+        sha1.update("abc")
+        #expect(sha1.finalize() == "a9993e364706816aba3e25717850c26c9cd0d89d")
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let bytes = Data((0..<(Digest.chunkBytes + 17)).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+        try bytes.write(to: directory.file("f"))
+        let pieces = Digest(.sha256)
+        pieces.update(bytes.prefix(5))
+        pieces.update(Data())
+        try pieces.update(contentsOf: directory.file("f"))
+        #expect(pieces.finalize() == Digest.sha256(bytes.prefix(5) + bytes))
     }
 }

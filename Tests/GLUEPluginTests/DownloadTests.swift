@@ -34,8 +34,8 @@ struct DownloadTests {
         try GLUEDownloads.buildMRPC(train: DataPaths.glue("MRPC/original/msr_paraphrase_train.txt"), test: nil,
                                     devIds: DataPaths.glue("MRPC/original/dev_ids.tsv"), into: tmp.url)
         // sha256 of shared/data's glue/MRPC/train.tsv and dev.tsv (its MANIFEST).
-        #expect(try Sha256.hex(of: tmp.file("train.tsv")) == "69abcedee3cf738c6ce58d772e43e1b7cdf5b4edee4aceda459c0d9f4e5599f3")
-        #expect(try Sha256.hex(of: tmp.file("dev.tsv")) == "9e8f284788040f7c9ecde2e1b3c07237c756f926bd9ef8548ef5d34b56f69f17")
+        #expect(try Digest.sha256(of: tmp.file("train.tsv")) == "69abcedee3cf738c6ce58d772e43e1b7cdf5b4edee4aceda459c0d9f4e5599f3")
+        #expect(try Digest.sha256(of: tmp.file("dev.tsv")) == "9e8f284788040f7c9ecde2e1b3c07237c756f926bd9ef8548ef5d34b56f69f17")
     }
 
     /// A zip holding RTE/train.tsv and RTE/dev.tsv, and its download entry.
@@ -50,7 +50,7 @@ struct DownloadTests {
         try p.run(); p.waitUntilExit()
         let bytes = try #require(try FileManager.default.attributesOfItem(atPath: zip.path)[.size] as? Int)
         let entry = GLUEDownloadFile(url: URL(string: "https://dl.fbaipublicfiles.com/glue/data/RTE.zip")!, bytes: bytes,
-                                     sha256: try Sha256.hex(of: zip))
+                                     sha256: try Digest.sha256(of: zip))
         return (zip, GLUEArchive(task: .rte, kind: .zip(folder: "RTE"), files: [entry]))
     }
 

@@ -6,10 +6,15 @@ import Testing
 
 /// Only the checksum and verification logic, offline: no test downloads anything.
 @Suite struct DownloadVerificationTests {
-    @Test func gitBlobSha1OfKnownContents() {
+    @Test func gitBlobSha1OfKnownContents() throws {
         // `git hash-object` of an empty file and of "hello\n".
         #expect(SentEvalDownloads.gitBlobSha1(Data()) == "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391")
         #expect(SentEvalDownloads.gitBlobSha1(Data("hello\n".utf8)) == "ce013625030ba8dba906f756967f9e9ca394464a")
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        try Data("hello\n".utf8).write(to: directory.file("hello"))
+        #expect(try SentEvalDownloads.gitBlobSha1(of: directory.file("hello")) == "ce013625030ba8dba906f756967f9e9ca394464a")
+        #expect(throws: RuntimeError.self) { try SentEvalDownloads.gitBlobSha1(of: directory.file("absent")) }
     }
 
     @Test func gitBlobSha1AgreesWithGitHashObject() throws {
@@ -31,6 +36,7 @@ import Testing
         let printed = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(printed == SentEvalDownloads.gitBlobSha1(bytes))
+        #expect(try printed == SentEvalDownloads.gitBlobSha1(of: file))
     }
 
     /// The upstream README copied into shared/data has the blob id the official tree records.

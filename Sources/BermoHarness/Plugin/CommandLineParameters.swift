@@ -41,17 +41,11 @@ extension TaskParameters {
 }
 
 extension ConfigNode {
-    /// A command-line word read as a YAML scalar would be: `true`/`false`, integers, numbers, `null`, text.
+    /// A command-line word read exactly as a plain YAML scalar in a suite is (`YAMLScalar.resolve`), so
+    /// `--warmup-ratio 0.1` and `warmup_ratio: 0.1` mean the same; an integer too large for one stays text
+    /// and is then reported as the wrong type.
     public init(commandLineWord text: String, at location: SourceLocation) {
-        let kind: Kind
-        switch text {
-        case "true": kind = .bool(true)
-        case "false": kind = .bool(false)
-        case "null", "~": kind = .null
-        default:
-            if let i = Int(text) { kind = .int(i) } else if let d = Double(text), text.contains(where: \.isNumber) { kind = .double(d) } else { kind = .string(text) }
-        }
-        self.init(kind, at: location, text: text)
+        self.init((try? YAMLScalar.resolve(text)) ?? .string(text), at: location, text: text)
     }
 
     /// A comma-separated command-line word as a list (`cola,sst2`).

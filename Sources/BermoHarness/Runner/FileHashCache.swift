@@ -31,7 +31,7 @@ public final class FileHashCache: @unchecked Sendable {
         let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
         let mtime = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         if let entry = lock.withLock({ entries[path] }), entry.size == size, entry.mtime == mtime { return entry.sha256 }
-        let digest = try Sha256.hex(of: URL(fileURLWithPath: path))
+        let digest = try Digest.sha256(of: URL(fileURLWithPath: path))
         lock.withLock { entries[path] = Entry(size: size, mtime: mtime, sha256: digest); dirty = true }
         return digest
     }

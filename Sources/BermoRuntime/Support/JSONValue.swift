@@ -113,5 +113,5 @@ extension JSONValue {
 
 
     /// SHA-256 (hex) of the canonical form.
-    public var canonicalHash: String { Sha256.hex(of: Data(canonical.utf8)) }
+    public var canonicalHash: String { Digest.sha256(canonical) }
 }
