@@ -30,7 +30,13 @@ public struct FinishedRun: Sendable {
             throw HarnessError("\(layout.jobs.path): no jobs folder; pass the output directory of a `bermo run`")
         }
         results = FileManager.default.fileExists(atPath: layout.results.path) ? try ResultsDocument.read(layout.results) : nil
-        let all = JobStore(layout).allRecords()
+        let store = JobStore(layout)
+        if let old = store.otherSchemaVersions().first {
+            throw HarnessError("\(old.file.path): a job record of schema \(old.version) (an earlier bermo); this bermo reads schema "
+                + "\(JobRecord.schemaVersion). Rerun the suite with this bermo into this or a new output directory (job ids changed, "
+                + "so nothing is reused by mistake), then run the report again")
+        }
+        let all = store.allRecords()
         if let results {
             let byID = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             records = results.jobs.compactMap { byID[$0.id] }

@@ -37,10 +37,24 @@ public struct JobStore: Sendable {
 
     public func write(_ record: JobRecord) throws { try HarnessJSON.write(record, to: layout.job(record.id)) }
 
+    /// Job files written with another record schema (by another bermo), with their schema version.
+    public func otherSchemaVersions() -> [(file: URL, version: Int)] {
+        struct Header: Decodable { var schemaVersion: Int; enum CodingKeys: String, CodingKey { case schemaVersion = "schema_version" } }
+        return jobFiles().compactMap { url in
+            guard let data = FileManager.default.contents(atPath: url.path),
+                  let header = try? HarnessJSON.decoder().decode(Header.self, from: data),
+                  header.schemaVersion != JobRecord.schemaVersion else { return nil }
+            return (url, header.schemaVersion)
+        }
+    }
+
+    func jobFiles() -> [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: layout.jobs.path)) ?? []
+        return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().map { layout.jobs.appendingPathComponent($0) }
+    }
+
     /// Every readable record in `jobs/` (hidden temporary files are skipped).
     public func allRecords() -> [JobRecord] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: layout.jobs.path)) ?? []
-        return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted()
-            .compactMap { record(String($0.dropLast(5))) }
+        jobFiles().compactMap { record($0.deletingPathExtension().lastPathComponent) }
     }
 }

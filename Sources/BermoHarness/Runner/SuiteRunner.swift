@@ -51,6 +51,12 @@ public final class SuiteRunner: @unchecked Sendable {
         }
         var existing: [String: JobRecord] = [:]
         for job in selected { existing[job.id] = finished(job.id) }
+        let oldSchema = store.otherSchemaVersions()
+        if !oldSchema.isEmpty {
+            console.log("bermo: note: \(oldSchema.count) job file(s) in \(layout.jobs.path) were written by an earlier bermo "
+                + "(record schema \(Set(oldSchema.map(\.version)).sorted().map(String.init).joined(separator: ", "))); their job ids no longer "
+                + "occur, so they are ignored and the suite's jobs run again")
+        }
         let stale = selected.compactMap { store.record($0.id) }.filter { $0.bermo.version != BermoVersion.version }
         if !stale.isEmpty && !options.force && !options.reuseOtherVersions {
             console.log("bermo: \(stale.count) finished job(s) were computed by another bermo release "
