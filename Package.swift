@@ -59,6 +59,15 @@ let package = Package(
             path: "Sources/BermoRuntime",
             swiftSettings: runtimeSettings
         ),
+        // Speed benchmarks: the one timer, the SST-2 reader, the JSON-line records, the `Benchmark` protocol
+        // and the runtime's own benchmarks (encode, train, kernels). Release-optimised like the runtime, since
+        // some workloads (the elementwise kernels' loops) are written here.
+        .target(
+            name: "BermoBench",
+            dependencies: ["BermoRuntime"],
+            path: "Sources/BermoBench",
+            swiftSettings: runtimeSettings
+        ),
         // SentEval probing (Conneau et al. 2018): dataset, feature cache, SentEval's classifier, BERMo mix probe.
         .target(
             name: "SentEvalPlugin",
