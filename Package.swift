@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // bermo: a Swift evaluation harness and CPU training runtime for BERMo.
-// Dependencies flow one way: BermoRuntime <- BermoHarness <- Plugins <- bermo (CLI).
+// Dependencies flow one way: BermoRuntime <- BermoBench <- BermoHarness <- Plugins <- bermo (CLI).
 import PackageDescription
 
 /// Kernels are raw-pointer loops: checked arithmetic and bounds checks stop them vectorising in release.
@@ -79,7 +79,7 @@ let package = Package(
         // regression gate. Knows no concrete plugin; plugins depend on it, never the other way round.
         .target(
             name: "BermoHarness",
-            dependencies: ["BermoRuntime", "CYAML"],
+            dependencies: ["BermoRuntime", "BermoBench", "CYAML"],
             path: "Sources/BermoHarness"
         ),
         // GLUE (Wang et al. 2019): task catalogue, GLUE metrics, fine-tuning curves, convergence analysis,
@@ -91,10 +91,10 @@ let package = Package(
             swiftSettings: runtimeSettings
         ),
         // Pruning schedules (magnitude, movement, soft movement, L0) as a `TrainingHook`, export of pruned
-        // models and sparse inference kernels.
+        // models, sparse inference kernels and their benchmarks (`bermo bench sparse`, `prune`).
         .target(
             name: "PruningPlugin",
-            dependencies: ["BermoRuntime", "BermoHarness", "GLUEPlugin"],
+            dependencies: ["BermoRuntime", "BermoBench", "BermoHarness", "GLUEPlugin"],
             path: "Plugins/Pruning",
             exclude: ["README.md"],
             swiftSettings: runtimeSettings
@@ -109,9 +109,9 @@ let package = Package(
             name: "bermo",
             dependencies: [
                 "BermoRuntime",
+                "BermoBench",
                 "BermoHarness",
                 "BermoPlugins",
-                "PruningPlugin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/bermo",
