@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // bermo: a Swift evaluation harness and CPU training runtime for BERMo.
-// Dependencies flow one way: BermoRuntime <- BermoHarness <- Plugins <- bermo (CLI).
+// Dependencies flow one way: BermoRuntime <- BermoBench <- BermoHarness <- Plugins <- bermo (CLI).
 import PackageDescription
 
 /// Kernels are raw-pointer loops: checked arithmetic and bounds checks stop them vectorising in release.
@@ -59,6 +59,15 @@ let package = Package(
             path: "Sources/BermoRuntime",
             swiftSettings: runtimeSettings
         ),
+        // Speed benchmarks: the one timer, the SST-2 reader, the JSON-line records, the `Benchmark` protocol
+        // and the runtime's own benchmarks (encode, train, kernels). Release-optimised like the runtime, since
+        // some workloads (the elementwise kernels' loops) are written here.
+        .target(
+            name: "BermoBench",
+            dependencies: ["BermoRuntime"],
+            path: "Sources/BermoBench",
+            swiftSettings: runtimeSettings
+        ),
         // SentEval probing (Conneau et al. 2018): dataset, feature cache, SentEval's classifier, BERMo mix probe.
         .target(
             name: "SentEvalPlugin",
@@ -70,7 +79,7 @@ let package = Package(
         // regression gate. Knows no concrete plugin; plugins depend on it, never the other way round.
         .target(
             name: "BermoHarness",
-            dependencies: ["BermoRuntime", "CYAML"],
+            dependencies: ["BermoRuntime", "BermoBench", "CYAML"],
             path: "Sources/BermoHarness"
         ),
         // GLUE (Wang et al. 2019): task catalogue, GLUE metrics, fine-tuning curves, convergence analysis,
@@ -82,10 +91,10 @@ let package = Package(
             swiftSettings: runtimeSettings
         ),
         // Pruning schedules (magnitude, movement, soft movement, L0) as a `TrainingHook`, export of pruned
-        // models and sparse inference kernels.
+        // models, sparse inference kernels and their benchmarks (`bermo bench sparse`, `prune`).
         .target(
             name: "PruningPlugin",
-            dependencies: ["BermoRuntime", "BermoHarness", "GLUEPlugin"],
+            dependencies: ["BermoRuntime", "BermoBench", "BermoHarness", "GLUEPlugin"],
             path: "Plugins/Pruning",
             exclude: ["README.md"],
             swiftSettings: runtimeSettings
@@ -100,9 +109,9 @@ let package = Package(
             name: "bermo",
             dependencies: [
                 "BermoRuntime",
+                "BermoBench",
                 "BermoHarness",
                 "BermoPlugins",
-                "PruningPlugin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/bermo",

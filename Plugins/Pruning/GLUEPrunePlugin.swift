@@ -1,3 +1,4 @@
+import BermoBench
 import BermoHarness
 import BermoRuntime
 import Foundation
@@ -34,6 +35,7 @@ public struct GLUEPrunePlugin: TaskPlugin {
     public var version: Int { 2 }
     public var summary: String { "GLUE fine-pruning (magnitude, movement, soft movement, L0) on a cubic schedule; sparsity curves" }
     public var reports: [any RunReport] { [PruningStabilityReport()] }
+    public var benchmarks: [any Benchmark] { [SparseBenchmark(), PruneBenchmark()] }
 
     public func prepare(_ config: Config, context: PrepareContext) throws -> any PreparedTask {
         var config = config

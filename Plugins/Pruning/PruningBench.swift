@@ -1,8 +1,10 @@
+import BermoBench
 import BermoRuntime
 import Foundation
 
 /// Speed measurements for pruned models, shaped like `bermo bench` records (one flat JSON-able
-/// dictionary per workload). Run them in a release build.
+/// dictionary per workload; `BenchRecord` adds `impl` and `blas_core`), timed with `BenchTimer`.
+/// `bermo bench sparse` and `bermo bench prune` run them; run those in a release build.
 public enum PruningBench {
     public struct EncodeResult: Codable, Sendable {
         /// Fraction of the masked matrices' weights kept.
@@ -17,7 +19,7 @@ public enum PruningBench {
         public var sparseProjections: Int
 
         public var record: [String: Any] {
-            ["impl": "bermo", "workload": "encode-pruned", "remaining": remaining, "tokens": tokens,
+            ["workload": "encode-pruned", "remaining": remaining, "tokens": tokens,
              "dense_seconds": denseSecondsPerPass, "sparse_seconds": sparseSecondsPerPass, "speedup": speedup,
              "max_abs_difference": maxAbsDifference, "sparse_projections": sparseProjections,
              "threads": Compute.threads]
@@ -43,15 +45,8 @@ public enum PruningBench {
             }
             return last
         }
-        func time() -> Double {
-            var times: [Double] = []
-            for _ in 0..<max(1, reps) {
-                let t0 = DispatchTime.now().uptimeNanoseconds
-                for b in batches { model.forwardEncoder(b, acts) }
-                times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
-            }
-            return times.sorted()[times.count / 2]
-        }
+        // `pass()` runs just before each timing, so it is the warm-up.
+        func time() -> Double { BenchTimer.median(reps: reps, warmup: 0) { for b in batches { model.forwardEncoder(b, acts) } } }
         var results: [EncodeResult] = []
         let scratch = TopKSelection.Scratch()
         for v in remaining {
@@ -87,7 +82,7 @@ public enum PruningBench {
         /// Relative to plain fine-tuning of the same model and batch (0.1 = 10% slower).
         public var overhead: Double
         public var record: [String: Any] {
-            ["impl": "bermo", "workload": "train-pruned", "method": method, "seconds_per_step": secondsPerStep,
+            ["workload": "train-pruned", "method": method, "seconds_per_step": secondsPerStep,
              "overhead": overhead, "threads": Compute.threads]
         }
     }
@@ -102,16 +97,7 @@ public enum PruningBench {
                                     makeSchedule: (any PruningMethod) throws -> PruningSchedule) throws -> [StepResult] {
         let saved = tuner.hook
         defer { tuner.hook = saved; tuner.model.setEffectiveWeights(nil) }
-        func time() -> Double {
-            _ = tuner.trainStep(batch, targets: targets, factor: 1)
-            var times: [Double] = []
-            for _ in 0..<max(1, reps) {
-                let t0 = DispatchTime.now().uptimeNanoseconds
-                _ = tuner.trainStep(batch, targets: targets, factor: 1)
-                times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
-            }
-            return times.sorted()[times.count / 2]
-        }
+        func time() -> Double { BenchTimer.median(reps: reps, warmup: 1) { _ = tuner.trainStep(batch, targets: targets, factor: 1) } }
         tuner.hook = nil
         tuner.model.setEffectiveWeights(nil)
         let base = time()

@@ -1,3 +1,4 @@
+import BermoBench
 import Foundation
 
 /// The plugins a program knows, by id. The CLI fills it in one place (`Sources/bermo/Plugins.swift`);
@@ -50,6 +51,11 @@ public final class PluginRegistry: @unchecked Sendable {
     /// Every plugin's datasets, by name.
     public var datasets: [any DatasetFetcher] { Self.unique(plugins.flatMap(\.datasets), what: "dataset") { $0.name } }
 
+    /// Every benchmark: the runtime's own (BermoBench's) and every plugin's, by name.
+    public var benchmarks: [any Benchmark] {
+        Self.unique(RuntimeBenchmarks.all + plugins.flatMap(\.benchmarks), what: "benchmark") { $0.name }
+    }
+
     /// The report called `name`, or an error listing the known ones.
     public func report(_ name: String) throws -> any RunReport {
         try Self.lookup(name, in: reports, what: "report", name: \.name)
@@ -58,6 +64,11 @@ public final class PluginRegistry: @unchecked Sendable {
     /// The dataset called `name`, or an error listing the known ones.
     public func dataset(_ name: String) throws -> any DatasetFetcher {
         try Self.lookup(name, in: datasets, what: "dataset", name: \.name)
+    }
+
+    /// The benchmark called `name`, or an error listing the known ones.
+    public func benchmark(_ name: String) throws -> any Benchmark {
+        try Self.lookup(name, in: benchmarks, what: "benchmark", name: \.name)
     }
 
     static func unique<T>(_ items: [T], what: String, name: (T) -> String) -> [T] {

@@ -1,3 +1,4 @@
+import BermoBench
 import BermoRuntime
 import Foundation
 
@@ -6,7 +7,8 @@ import Foundation
 /// The harness knows no concrete plugin: `BermoPlugins` registers them in one file. A plugin declares its
 /// parameters once, as a `Settings` struct (`Config`); the harness decodes a task's parameters into it
 /// with located errors and unknown-key checks, and the plugin turns the decoded value into a
-/// `PreparedTask` that runs one job at a time. Cross-job reports and dataset fetching are optional parts.
+/// `PreparedTask` that runs one job at a time. Cross-job reports, dataset fetching and speed benchmarks
+/// are optional parts.
 public protocol TaskPlugin: Sendable {
     associatedtype Config: Settings
     /// The id suites name in `plugin:`, e.g. `senteval.probe`.
@@ -26,11 +28,14 @@ public protocol TaskPlugin: Sendable {
     var reports: [any RunReport] { get }
     /// Datasets the plugin can download and verify (`bermo data fetch <name>`).
     var datasets: [any DatasetFetcher] { get }
+    /// Speed benchmarks of what the plugin adds to the runtime (`bermo bench <name>`).
+    var benchmarks: [any Benchmark] { get }
 }
 
 extension TaskPlugin {
     public var reports: [any RunReport] { [] }
     public var datasets: [any DatasetFetcher] { [] }
+    public var benchmarks: [any Benchmark] { [] }
 
     /// Decodes `params` into `Config` (located errors) and prepares the task; a `SettingError` from
     /// `prepare` is located at the setting it names.
