@@ -23,15 +23,17 @@ struct FinetuneCommand: ParsableCommand {
     var head: HeadVariant = .bert
     @Flag(name: .customLong("mix-exclude-embedding"), help: "BERMo: mix encoder layers only, not the embedding output.") var mixExcludeEmbedding = false
     @Flag(name: .customLong("mix-layer-norm"), help: "BERMo: AllenNLP's do_layer_norm on each mixed tensor.") var mixLayerNorm = false
-    @Option var seed: UInt64 = 42
+    @Option(help: "Seed of the head's initialisation, dropout and shuffling.") var seed = 42
     @Flag(name: .customLong("skip-bad-rows"), help: "Skip (and count) TSV rows whose field count does not match the header.") var skipBadRows = false
     @Flag(help: "Continue from <output-dir>/checkpoint when it holds a saved state.") var resume = false
     @Option(name: .customLong("output-dir")) var outputDir: String
     @Argument(parsing: .allUnrecognized, help: "Fine-tuning options (see below).") var settings: [String] = []
 
+    func validate() throws { try OptionRules.check(seed, SeededRandom.seedRule, option: "--seed") }
+
     func run() throws {
         var config = try reportingErrors { try SettingsOptions.decode(FineTuneConfig.self, from: settings, command: "finetune") }
-        config.seed = seed
+        config.seed = UInt64(seed)
         let trainTable = try TSVTable(path: train, skipBadRows: skipBadRows)
         let devTable = try TSVTable(path: dev, skipBadRows: skipBadRows)
         let kind: TaskKind = regression ? .regression : .classification(labels: try trainTable.labelSet(labelColumn))
@@ -42,7 +44,7 @@ struct FinetuneCommand: ParsableCommand {
         }
 
         let mix = head == .bermo ? MixConfig(includeEmbedding: !mixExcludeEmbedding, layerNorm: mixLayerNorm) : nil
-        let (model, tokenizer, modelDir) = try modelOptions.load(numLabels: kind.numLabels, mix: mix, seed: seed)
+        let (model, tokenizer, modelDir) = try modelOptions.load(numLabels: kind.numLabels, mix: mix, seed: config.seed)
         let tuner = try FineTuner(model: model, tokenizer: tokenizer, config: config, kind: kind)
 
         let out = URL(fileURLWithPath: outputDir)

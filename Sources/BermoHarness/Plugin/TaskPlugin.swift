@@ -32,6 +32,10 @@ extension TaskPlugin {
     public var reports: [any RunReport] { [] }
     public var datasets: [any DatasetFetcher] { [] }
 
+    /// The declarations of the task parameters (`Config`), for help texts and for the tests that feed
+    /// every parameter of every registered plugin a value out of range.
+    public var configDeclarations: [SettingDeclaration] { Config.declarations() }
+
     /// Decodes `params` into `Config` (located errors) and prepares the task; a `SettingError` from
     /// `prepare` is located at the setting it names.
     public func prepare(_ params: TaskParameters, context: PrepareContext) throws -> any PreparedTask {
