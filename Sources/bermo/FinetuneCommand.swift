@@ -27,6 +27,8 @@ struct FinetuneCommand: ParsableCommand {
     @Flag(name: .customLong("skip-bad-rows"), help: "Skip (and count) TSV rows whose field count does not match the header.") var skipBadRows = false
     @Flag(help: "Continue from <output-dir>/checkpoint when it holds a saved state.") var resume = false
     @Option(name: .customLong("output-dir")) var outputDir: String
+    @Option(help: "Also write the final model's logits on the dev set here (JSON Lines: index, logits), in dev order.")
+    var predictions: String?
     @Argument(parsing: .allUnrecognized, help: "Fine-tuning options (see below).") var settings: [String] = []
 
     func validate() throws { try OptionRules.check(seed, SeededRandom.seedRule, option: "--seed") }
@@ -80,7 +82,18 @@ struct FinetuneCommand: ParsableCommand {
         try writeJSON(TrainerState(globalStep: result.steps, maxSteps: total, logHistory: result.logHistory,
                                    head: head.rawValue, mixLayers: model.mixLayers, settings: config.settingsJSON(), seed: config.seed),
                       to: out.appendingPathComponent("trainer_state.json"))
+        if let predictions { try Self.writeLogits(tuner.predict(devSet), numLabels: model.numLabels, to: predictions) }
         print(String(data: try JSONEncoder.snake.encode(result.finalEval), encoding: .utf8)!)
+    }
+
+    /// One line per dev example: `{"index": 0, "logits": [0.12, -0.3]}` (one logit for regression).
+    static func writeLogits(_ predictions: Predictions, numLabels: Int, to path: String) throws {
+        let writer = try AtomicLineWriter(path: path)
+        for i in 0..<predictions.logits.count / max(numLabels, 1) {
+            let row = predictions.logits[(i * numLabels)..<((i + 1) * numLabels)]
+            writer.write("{\"index\": \(i), \"logits\": [" + row.map { "\($0)" }.joined(separator: ", ") + "]}\n")
+        }
+        try writer.commit()
     }
 
     struct EvalResults: Encodable {
