@@ -131,7 +131,7 @@ let package = Package(
         // Runs the built `bermo` executable end to end.
         .testTarget(
             name: "CLITests",
-            dependencies: ["BermoRuntime"],
+            dependencies: ["BermoRuntime", "BermoTestSupport"],
             path: "Tests/CLITests"
         ),
         .testTarget(

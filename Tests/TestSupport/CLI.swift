@@ -1,11 +1,10 @@
 import Foundation
 
 /// Runs the built `bermo` executable (the tests build it: `swift build --build-tests` builds every product).
-enum CLI {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+public enum CLI {
+    public static let packageRoot = PackageRoot.url
 
-    static var binary: URL {
+    public static var binary: URL {
         for config in ["debug", "release"] {
             let url = packageRoot.appendingPathComponent(".build/\(config)/bermo")
             if FileManager.default.isExecutableFile(atPath: url.path) { return url }
@@ -13,27 +12,47 @@ enum CLI {
         return packageRoot.appendingPathComponent(".build/debug/bermo")
     }
 
-    struct Result { let status: Int32; let stdout: String; let stderr: String }
+    public struct Result: Sendable {
+        public let status: Int32
+        /// Whether the process exited (rather than being killed by a signal: a crash).
+        public let exited: Bool
+        public let stdout: String
+        public let stderr: String
+    }
 
-    static func run(_ arguments: [String], cwd: URL? = nil) throws -> Result {
+    /// Runs `bermo arguments` in `cwd` (default: the package root) with `environment` added to this
+    /// process's; `$BERMO_DATA` defaults to the shared data directory.
+    public static func run(_ arguments: [String], cwd: URL? = nil, environment: [String: String] = [:]) throws -> Result {
         let p = Process()
         p.executableURL = binary
         p.arguments = arguments
         p.currentDirectoryURL = cwd ?? packageRoot
         var env = ProcessInfo.processInfo.environment
-        env["BERMO_DATA"] = env["BERMO_DATA"] ?? packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data").path
+        env["BERMO_DATA"] = env["BERMO_DATA"] ?? DataPaths.root.path
+        env.merge(environment) { _, new in new }
         p.environment = env
         let out = Pipe(), err = Pipe()
         p.standardOutput = out; p.standardError = err
         try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        // Read both pipes while the process runs: a child filling one pipe would otherwise block forever.
+        let errors = PipeContents()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { errors.data = err.fileHandleForReading.readDataToEndOfFile() }
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
         p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        return Result(status: p.terminationStatus, exited: p.terminationReason == .exit,
+                      stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: errors.data, as: UTF8.self))
     }
 
-    static func temporaryDirectory() throws -> URL {
+    public static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("bermo-cli-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+}
+
+/// What one pipe delivered, filled by the reader thread before `DispatchGroup.wait` returns.
+private final class PipeContents: @unchecked Sendable {
+    var data = Data()
 }
