@@ -1,3 +1,4 @@
+import BermoRuntime
 import BermoTestSupport
 import Foundation
 
@@ -10,8 +11,16 @@ struct PinnedCLI: Sendable {
     let directory: TemporaryDirectory
     let cache: URL
 
-    /// Fails (loudly) when the real checkpoint cannot be found or fetched.
+    /// Fails (loudly) when the real checkpoint cannot be found or fetched, or on a machine whose kernels
+    /// cannot reproduce the recorded numbers.
     init(_ label: String) throws {
+        #if !arch(x86_64)
+        throw GoldenRunFailure(description: "golden outputs are recorded on x86-64 with OpenBLAS's Haswell kernels; "
+            + "this machine cannot reproduce them bit for bit: run these tests on an x86-64 machine with AVX2")
+        #endif
+        guard BLASCore.cpuFlags.contains("avx2") else {
+            throw GoldenRunFailure(description: "this CPU lacks AVX2, which OpenBLAS's Haswell kernels (the recorded ones) need")
+        }
         directory = try TemporaryDirectory(label)
         cache = directory.file("cache")
         let models = cache.appendingPathComponent("models")
