@@ -141,8 +141,15 @@ let package = Package(
         // Runs the built `bermo` executable end to end.
         .testTarget(
             name: "CLITests",
-            dependencies: ["BermoRuntime"],
+            dependencies: ["BermoRuntime", "BermoTestSupport"],
             path: "Tests/CLITests"
+        ),
+        // What every registered plugin and command owes: golden outputs that force a version bump when
+        // results change, a located error for every setting and option out of range, and the one-file plugin.
+        .testTarget(
+            name: "PluginContractTests",
+            dependencies: ["BermoPlugins", "BermoHarness", "BermoRuntime", "BermoTestSupport"],
+            path: "Tests/PluginContractTests"
         ),
         .testTarget(
             name: "SentEvalPluginTests",

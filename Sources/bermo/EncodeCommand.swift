@@ -21,6 +21,11 @@ struct EncodeCommand: ParsableCommand {
     @Option(name: .customLong("batch-size"), help: "Sentences per batch (batches are built by length, without padding).")
     var batchSize: Int = 32
 
+    func validate() throws {
+        try OptionRules.check(maxLength, SentenceEncoder.maxLengthRule, option: "--max-length")
+        try OptionRules.check(batchSize, SentenceEncoder.batchSizeRule, option: "--batch-size")
+    }
+
     /// Sentences are encoded in chunks so memory stays flat on large inputs; each chunk is
     /// length-sorted on its own.
     static let chunk = 4096

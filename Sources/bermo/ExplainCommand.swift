@@ -16,6 +16,8 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Examples per split, as `bermo run --limit` would use (changes job ids).")
     var limit: Int?
 
+    func validate() throws { try OptionRules.check(limit, RunOptions.limitRule, option: "--limit") }
+
     func run() throws {
         let registry = Plugins.registry()
         let text = try reportingErrors {

@@ -23,15 +23,19 @@ struct FinetuneCommand: ParsableCommand {
     var head: HeadVariant = .bert
     @Flag(name: .customLong("mix-exclude-embedding"), help: "BERMo: mix encoder layers only, not the embedding output.") var mixExcludeEmbedding = false
     @Flag(name: .customLong("mix-layer-norm"), help: "BERMo: AllenNLP's do_layer_norm on each mixed tensor.") var mixLayerNorm = false
-    @Option var seed: UInt64 = 42
+    @Option(help: "Seed of the head's initialisation, dropout and shuffling.") var seed = 42
     @Flag(name: .customLong("skip-bad-rows"), help: "Skip (and count) TSV rows whose field count does not match the header.") var skipBadRows = false
     @Flag(help: "Continue from <output-dir>/checkpoint when it holds a saved state.") var resume = false
     @Option(name: .customLong("output-dir")) var outputDir: String
+    @Option(help: "Also write the final model's logits on the dev set here (JSON Lines: index, logits), in dev order.")
+    var predictions: String?
     @Argument(parsing: .allUnrecognized, help: "Fine-tuning options (see below).") var settings: [String] = []
+
+    func validate() throws { try OptionRules.check(seed, SeededRandom.seedRule, option: "--seed") }
 
     func run() throws {
         var config = try reportingErrors { try SettingsOptions.decode(FineTuneConfig.self, from: settings, command: "finetune") }
-        config.seed = seed
+        config.seed = UInt64(seed)
         let trainTable = try TSVTable(path: train, skipBadRows: skipBadRows)
         let devTable = try TSVTable(path: dev, skipBadRows: skipBadRows)
         let kind: TaskKind = regression ? .regression : .classification(labels: try trainTable.labelSet(labelColumn))
@@ -42,7 +46,7 @@ struct FinetuneCommand: ParsableCommand {
         }
 
         let mix = head == .bermo ? MixConfig(includeEmbedding: !mixExcludeEmbedding, layerNorm: mixLayerNorm) : nil
-        let (model, tokenizer, modelDir) = try modelOptions.load(numLabels: kind.numLabels, mix: mix, seed: seed)
+        let (model, tokenizer, modelDir) = try modelOptions.load(numLabels: kind.numLabels, mix: mix, seed: config.seed)
         let tuner = try FineTuner(model: model, tokenizer: tokenizer, config: config, kind: kind)
 
         let out = URL(fileURLWithPath: outputDir)
@@ -78,7 +82,18 @@ struct FinetuneCommand: ParsableCommand {
         try writeJSON(TrainerState(globalStep: result.steps, maxSteps: total, logHistory: result.logHistory,
                                    head: head.rawValue, mixLayers: model.mixLayers, settings: config.settingsJSON(), seed: config.seed),
                       to: out.appendingPathComponent("trainer_state.json"))
+        if let predictions { try Self.writeLogits(tuner.predict(devSet), numLabels: model.numLabels, to: predictions) }
         print(String(data: try JSONEncoder.snake.encode(result.finalEval), encoding: .utf8)!)
+    }
+
+    /// One line per dev example: `{"index": 0, "logits": [0.12, -0.3]}` (one logit for regression).
+    static func writeLogits(_ predictions: Predictions, numLabels: Int, to path: String) throws {
+        let writer = try AtomicLineWriter(path: path)
+        for i in 0..<predictions.logits.count / max(numLabels, 1) {
+            let row = predictions.logits[(i * numLabels)..<((i + 1) * numLabels)]
+            writer.write("{\"index\": \(i), \"logits\": [" + row.map { "\($0)" }.joined(separator: ", ") + "]}\n")
+        }
+        try writer.commit()
     }
 
     struct EvalResults: Encodable {

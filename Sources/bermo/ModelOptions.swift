@@ -10,6 +10,8 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Worker threads for all kernels (OpenBLAS is pinned to one thread; bermo owns the cores).")
     var threads: Int = Compute.defaultThreads
 
+    func validate() throws { try OptionRules.check(threads, Compute.threadsRule, option: "--threads") }
+
     /// Resolves (fetching if needed) and loads the model and its tokenizer.
     func load(numLabels: Int? = nil, mix: MixConfig? = nil, seed: UInt64 = 0) throws -> (BertModel, BertTokenizer, URL) {
         Compute.configure(threads: threads)

@@ -33,8 +33,8 @@ struct RunCommand: ParsableCommand {
     var tolerance: [String] = []
 
     func validate() throws {
-        if let limit, limit < 1 { throw ValidationError("--limit \(limit): give a positive number of examples per split") }
-        if threads < 1 { throw ValidationError("--threads \(threads): give at least 1") }
+        try OptionRules.check(limit, RunOptions.limitRule, option: "--limit")
+        try OptionRules.check(threads, Compute.threadsRule, option: "--threads")
     }
 
     func run() throws {

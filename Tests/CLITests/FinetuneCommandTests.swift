@@ -1,3 +1,4 @@
+import BermoTestSupport
 import Foundation
 import Testing
 

@@ -48,9 +48,10 @@ extension ConfigNode {
         self.init((try? YAMLScalar.resolve(text)) ?? .string(text), at: location, text: text)
     }
 
-    /// A comma-separated command-line word as a list (`cola,sst2`).
+    /// A comma-separated command-line word as a list (`cola,sst2`); an empty word is the empty list.
     func commaSeparatedList() -> ConfigNode {
         guard case .string(let s) = kind else { return ConfigNode(.sequence([self]), at: location, text: text) }
+        if s.isEmpty { return ConfigNode(.sequence([]), at: location, text: text) }
         let items = s.split(separator: ",", omittingEmptySubsequences: false).map {
             ConfigNode(commandLineWord: $0.trimmingCharacters(in: .whitespaces), at: location)
         }

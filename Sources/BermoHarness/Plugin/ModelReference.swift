@@ -72,13 +72,19 @@ public final class ModelCache: @unchecked Sendable {
             hasPooler = !model.notes.contains { $0.hasPrefix("pooler.") }
         }
 
-        /// A fresh model with a head: the seeded initialisation of `BertModel(config:numLabels:mix:seed:)`,
-        /// then the checkpoint tensors copied in (they come first in the layout, in the same order).
+        /// A fresh model with a head: the checkpoint tensors copied in, every other tensor (head, mix, a
+        /// pooler the checkpoint lacks) given the seeded initialisation of
+        /// `BertModel(config:numLabels:mix:seed:)`. Each tensor draws from its own stream, so skipping the
+        /// tensors the checkpoint overwrites (22M normal draws, most of a short job in a debug build)
+        /// leaves every value as it was.
         func instantiate(numLabels: Int?, mix: MixConfig?, seed: UInt64) throws -> BertModel {
-            let fresh = try BertModel(config: model.config, numLabels: numLabels, mix: mix, seed: seed)
-            for t in model.layout.tensors where t.group != .pooler || hasPooler {
-                guard let target = fresh.layout.tensor(named: t.name), target.count == t.count else { continue }
-                fresh.parameters[target.offset].update(from: model.parameters[t.offset], count: t.count)
+            let fresh = try BertModel(config: model.config, numLabels: numLabels, mix: mix, seed: seed, initialise: false)
+            for target in fresh.layout.tensors {
+                if target.group != .pooler || hasPooler, let t = model.layout.tensor(named: target.name), t.count == target.count {
+                    fresh.parameters[target.offset].update(from: model.parameters[t.offset], count: t.count)
+                } else {
+                    fresh.initialise(target)
+                }
             }
             return fresh
         }

@@ -37,6 +37,10 @@ extension TaskPlugin {
     public var datasets: [any DatasetFetcher] { [] }
     public var benchmarks: [any Benchmark] { [] }
 
+    /// The declarations of the task parameters (`Config`), for help texts and for the tests that feed
+    /// every parameter of every registered plugin a value out of range.
+    public var configDeclarations: [SettingDeclaration] { Config.declarations() }
+
     /// Decodes `params` into `Config` (located errors) and prepares the task; a `SettingError` from
     /// `prepare` is located at the setting it names.
     public func prepare(_ params: TaskParameters, context: PrepareContext) throws -> any PreparedTask {

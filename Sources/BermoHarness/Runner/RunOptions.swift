@@ -12,6 +12,8 @@ public struct RunOptions: Sendable {
     public var shard: Shard?
     /// At most this many examples per split (part of job ids, so quick runs never pass for full ones).
     public var limit: Int?
+    /// The limits accepted (`--limit`): a split needs at least one example.
+    public static let limitRule = SettingRule<Int>.atLeast(1)
     public var threads = Compute.defaultThreads
     public var logSamples = false
     public var dataDirectory: URL

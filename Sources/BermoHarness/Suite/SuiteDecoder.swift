@@ -1,3 +1,4 @@
+import BermoRuntime
 import Foundation
 
 /// Turns merged suite layers into a `Suite`, checking each field's type and values.
@@ -97,8 +98,8 @@ struct SuiteDecoder {
         var seeds: [Int] = []
         for (i, item) in items.enumerated() {
             guard let seed = diagnostics.capture(at: item.location, { try Int.decode(item, field: "seeds[\(i)]") }) else { continue }
-            if seed < 0 {
-                diagnostics.error(SuiteError(item.location, field: "seeds[\(i)]", "seeds must be non-negative, found \(seed)", fix: "use 0 or a positive integer"))
+            if let problem = SeededRandom.seedRule.violation(seed) {
+                diagnostics.error(SuiteError(item.location, field: "seeds[\(i)]", problem, fix: "use \(SeededRandom.seedRule.accepted)"))
             } else if seeds.contains(seed) {
                 diagnostics.error(SuiteError(item.location, field: "seeds[\(i)]", "the seed \(seed) is listed twice", fix: "remove the duplicate"))
             } else {

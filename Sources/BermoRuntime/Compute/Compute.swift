@@ -23,6 +23,10 @@ public enum Compute {
     /// The default: every core this process may use.
     public static var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount }
 
+    /// The worker counts a command accepts (`--threads`): at least one, and no more than any machine
+    /// this runs on has cores (more workers than cores only adds contention).
+    public static let threadsRule = SettingRule<Int>.in(1...1024)
+
     /// Runs `body(worker)` for worker in 0..<count on the pool (count is clamped to `threads`).
     /// The caller's thread takes part, so a count of 1 costs nothing.
     @inline(__always)

@@ -12,12 +12,21 @@ public final class SentenceEncoder: @unchecked Sendable {
     public let batchSize: Int
     private let activations = Activations()
 
+    /// Tokens per sentence, [CLS] and [SEP] included (which alone need 2); BERT's position table ends at 512.
+    public static let maxLengthRule = SettingRule<Int>.in(2...512)
+    /// Sentences per batch.
+    public static let batchSizeRule = SettingRule<Int>.in(1...4096)
+
     public init(model: BertModel, tokenizer: BertTokenizer, maxLength: Int = 128, batchSize: Int = 32) throws {
-        guard maxLength >= 2 else { throw RuntimeError("--max-length \(maxLength) is too small: [CLS] and [SEP] alone need 2") }
+        if let problem = Self.maxLengthRule.violation(maxLength) {
+            throw RuntimeError("max length: \(problem); use \(Self.maxLengthRule.accepted) ([CLS] and [SEP] alone need 2)")
+        }
         guard maxLength <= model.config.maxPositionEmbeddings else {
             throw RuntimeError("--max-length \(maxLength) exceeds the model's max_position_embeddings (\(model.config.maxPositionEmbeddings)); use at most that")
         }
-        guard batchSize >= 1 else { throw RuntimeError("--batch-size must be at least 1 (got \(batchSize))") }
+        if let problem = Self.batchSizeRule.violation(batchSize) {
+            throw RuntimeError("batch size: \(problem); use \(Self.batchSizeRule.accepted)")
+        }
         self.model = model; self.tokenizer = tokenizer; self.maxLength = maxLength; self.batchSize = batchSize
     }
 

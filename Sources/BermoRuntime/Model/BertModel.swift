@@ -40,7 +40,7 @@ public final class BertModel: @unchecked Sendable {
     let seed: UInt64
 
     /// Initialises one tensor in place (also used for heads a checkpoint does not carry).
-    func initialise(_ t: ParameterLayout.Tensor) {
+    public func initialise(_ t: ParameterLayout.Tensor) {
         var rng = SeededRandom(seed: seed ^ UInt64(t.offset &* 2_654_435_761))
         let p = parameters[t.offset]
         if t.group == .mix {

@@ -31,10 +31,7 @@ public struct Setting<Value: SettingValue>: Sendable, Equatable {
     public static func == (a: Self, b: Self) -> Bool { a.wrappedValue == b.wrappedValue }
 
     /// Why the current value breaks `rule` ("0 is out of range"), or nil (an absent optional always passes).
-    var violation: String? {
-        guard let v = wrappedValue.checked, !rule.accepts(v) else { return nil }
-        return "\(v.settingJSON.shortText) is out of range"
-    }
+    var violation: String? { wrappedValue.checked.flatMap(rule.violation) }
 }
 
 /// A nested mapping of settings, e.g. `dev_split: {eval_fraction: 0.2, seed: 0}` or `pruning: {...}`.

@@ -19,6 +19,12 @@ public struct SettingRule<Value: SettingValue>: Sendable {
 
     public func accepts(_ value: Value) -> Bool { test(value) }
 
+    /// Why `value` breaks this rule ("0 is out of range"), or nil: the one wording of every range error,
+    /// whether the value came from a suite, a settings option or a plain command-line option.
+    public func violation(_ value: Value) -> String? {
+        accepts(value) ? nil : "\(value.settingJSON.shortText) is out of range"
+    }
+
     /// This rule and `other` (e.g. a range and a non-empty list).
     public func and(_ other: Self) -> Self {
         Self(accepted: "\(accepted), \(other.accepted)", counterexamples: counterexamples + other.counterexamples) {

@@ -1,0 +1,58 @@
+import Foundation
+
+/// Runs the built `bermo` executable (the tests build it: `swift build --build-tests` builds every product).
+public enum CLI {
+    public static let packageRoot = PackageRoot.url
+
+    public static var binary: URL {
+        for config in ["debug", "release"] {
+            let url = packageRoot.appendingPathComponent(".build/\(config)/bermo")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return packageRoot.appendingPathComponent(".build/debug/bermo")
+    }
+
+    public struct Result: Sendable {
+        public let status: Int32
+        /// Whether the process exited (rather than being killed by a signal: a crash).
+        public let exited: Bool
+        public let stdout: String
+        public let stderr: String
+    }
+
+    /// Runs `bermo arguments` in `cwd` (default: the package root) with `environment` added to this
+    /// process's; `$BERMO_DATA` defaults to the shared data directory.
+    public static func run(_ arguments: [String], cwd: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = arguments
+        p.currentDirectoryURL = cwd ?? packageRoot
+        var env = ProcessInfo.processInfo.environment
+        env["BERMO_DATA"] = env["BERMO_DATA"] ?? DataPaths.root.path
+        env.merge(environment) { _, new in new }
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        try p.run()
+        // Read both pipes while the process runs: a child filling one pipe would otherwise block forever.
+        let errors = PipeContents()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { errors.data = err.fileHandleForReading.readDataToEndOfFile() }
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, exited: p.terminationReason == .exit,
+                      stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: errors.data, as: UTF8.self))
+    }
+
+    public static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bermo-cli-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+/// What one pipe delivered, filled by the reader thread before `DispatchGroup.wait` returns.
+private final class PipeContents: @unchecked Sendable {
+    var data = Data()
+}
