@@ -1,4 +1,5 @@
 import BermoRuntime
+import BermoTestSupport
 import Foundation
 import Testing
 

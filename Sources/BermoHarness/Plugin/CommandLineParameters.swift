@@ -44,13 +44,16 @@ extension ConfigNode {
     /// A command-line word read exactly as a plain YAML scalar in a suite is (`YAMLScalar.resolve`), so
     /// `--warmup-ratio 0.1` and `warmup_ratio: 0.1` mean the same; an integer too large for one stays text
     /// and is then reported as the wrong type.
+    /// An empty word (`--baseline=`) is the empty string, not YAML's null: on the command line it is a value
+    /// given, which the setting's rule then judges, never a silent "use the default".
     public init(commandLineWord text: String, at location: SourceLocation) {
-        self.init((try? YAMLScalar.resolve(text)) ?? .string(text), at: location, text: text)
+        self.init(text.isEmpty ? .string("") : (try? YAMLScalar.resolve(text)) ?? .string(text), at: location, text: text)
     }
 
     /// A comma-separated command-line word as a list (`cola,sst2`); an empty word is the empty list.
     func commaSeparatedList() -> ConfigNode {
         guard case .string(let s) = kind else { return ConfigNode(.sequence([self]), at: location, text: text) }
+        if s.isEmpty { return ConfigNode(.sequence([]), at: location, text: text) }
         if s.isEmpty { return ConfigNode(.sequence([]), at: location, text: text) }
         let items = s.split(separator: ",", omittingEmptySubsequences: false).map {
             ConfigNode(commandLineWord: $0.trimmingCharacters(in: .whitespaces), at: location)

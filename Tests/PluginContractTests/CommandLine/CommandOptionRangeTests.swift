@@ -6,7 +6,7 @@ import Foundation
 import Testing
 
 /// Every command of the built CLI, given each of its numeric options (and every setting of the
-/// settings-driven commands: `finetune`, each `report <name>`, each `data fetch <name>`) a value its rule
+/// settings-driven commands: `finetune`, each `report <name>`, `data fetch <name>` and `bench <name>`) a value its rule
 /// rejects, exits with status 2 (no crash, no success), names the option on stderr, and writes nothing.
 @Suite struct CommandOptionRangeTests {
     /// Inputs the invocations read; each invocation writes (if it wrongly runs) only below its own
@@ -35,6 +35,7 @@ import Testing
             case "run": ["run", suite.path, "--output-dir", out.appendingPathComponent("run").path, "--data-dir", noData.path]
             case "explain": ["explain", suite.path, "--output-dir", out.appendingPathComponent("run").path, "--data-dir", noData.path]
             case "encode": ["encode", "--input", input.path, "--output", out.appendingPathComponent("encoded.jsonl").path]
+            case "bench": ["bench", "kernels", "--data-dir", noData.path]
             case "finetune": ["finetune", "--train", train.path, "--dev", dev.path, "--output-dir", out.appendingPathComponent("finetune").path,
                               "--predictions", out.appendingPathComponent("logits.jsonl").path]
             default: nil
@@ -137,7 +138,7 @@ import Testing
         check(cases, in: workspace)
     }
 
-    @Test("each setting of finetune, every report and every dataset out of range exits 2, names the option and writes nothing")
+    @Test("each setting of finetune, every report, dataset and benchmark out of range exits 2, names the option and writes nothing")
     func settingsOptions() throws {
         let workspace = try Workspace()
         defer { workspace.root.cleanup() }
@@ -151,6 +152,10 @@ import Testing
                 ["report", name, workspace.runDirectory.path, "--markdown", out.appendingPathComponent("report.md").path,
                  "--plots", out.appendingPathComponent("plots").path]
             }))
+        }
+        for benchmark in registry.benchmarks {
+            let name = benchmark.name
+            commands.append((benchmark.optionDeclarations, { _ in ["bench", name, "--data-dir", workspace.noData.path] }))
         }
         for dataset in registry.datasets {
             let name = dataset.name

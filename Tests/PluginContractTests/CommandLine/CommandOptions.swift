@@ -33,11 +33,11 @@ enum CommandOptions {
         "finetune --label-column": .text, "finetune --head": .choice, "finetune --seed": .number(SeededRandom.seedRule),
         "finetune --output-dir": .text, "finetune --predictions": .text,
         "data fetch --data-dir": .text,
+        "bench --model": .text, "bench --threads": .number(Compute.threadsRule), "bench --data-dir": .text,
     ]
 
-    /// Commands left out: `bench` is being rewritten as `bench <name> [settings options]` and joins this
-    /// enumeration when that lands; `help` is ArgumentParser's.
-    static let skipped: Set<String> = ["bench", "help"]
+    /// Commands left out: `help` is ArgumentParser's.
+    static let skipped: Set<String> = ["help"]
 
     /// A command's options from `--experimental-dump-help` (ArgumentParser's ToolInfo JSON, version 0).
     struct ToolInfo: Decodable {
