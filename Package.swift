@@ -41,10 +41,20 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        // The model runtime: checkpoints, tokenizer, kernels, forward/backward. Knows nothing of the harness.
+        // Raw-pointer numeric kernels: one file per op, forward and backward side by side; the workers
+        // and sgemm wrappers they run on; the flat buffers they read and write.
+        .target(
+            name: "BermoKernels",
+            dependencies: ["COpenBLAS"],
+            path: "Sources/BermoKernels",
+            swiftSettings: runtimeSettings
+        ),
+        // The model runtime: checkpoints, tokenizer, the model's forward/backward op by op, training.
+        // Knows nothing of the harness.
         .target(
             name: "BermoRuntime",
             dependencies: [
+                "BermoKernels",
                 "COpenBLAS",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
