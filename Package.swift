@@ -67,9 +67,18 @@ let package = Package(
             dependencies: [
                 "BermoRuntime",
                 "BermoHarness",
+                "SentEvalKernels",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Plugins/SentEval",
+            exclude: ["Kernels"],
+            swiftSettings: runtimeSettings
+        ),
+        // The probe network's forward, backward and Adam step.
+        .target(
+            name: "SentEvalKernels",
+            dependencies: ["BermoKernels"],
+            path: "Plugins/SentEval/Kernels",
             swiftSettings: runtimeSettings
         ),
         // The evaluation harness: suite files, plugin protocols, job runner, results, reports and the
@@ -94,9 +103,16 @@ let package = Package(
         // models and sparse inference kernels.
         .target(
             name: "PruningPlugin",
-            dependencies: ["BermoRuntime", "BermoHarness", "GLUEPlugin"],
+            dependencies: ["BermoRuntime", "BermoHarness", "GLUEPlugin", "PruningKernels"],
             path: "Plugins/Pruning",
-            exclude: ["README.md"],
+            exclude: ["README.md", "Kernels"],
+            swiftSettings: runtimeSettings
+        ),
+        // Pruning's kernels: the sparse projection, top-k selection, the scores' AdamW, the mask math.
+        .target(
+            name: "PruningKernels",
+            dependencies: ["BermoKernels"],
+            path: "Plugins/Pruning/Kernels",
             swiftSettings: runtimeSettings
         ),
         .executableTarget(
@@ -130,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PruningPluginTests",
-            dependencies: ["PruningPlugin", "GLUEPlugin", "BermoRuntime", "BermoHarness", "BermoTestSupport"],
+            dependencies: ["PruningPlugin", "PruningKernels", "GLUEPlugin", "BermoRuntime", "BermoHarness", "BermoTestSupport"],
             path: "Tests/PruningPluginTests"
         ),
         // Runs the built `bermo` executable end to end.
@@ -141,7 +157,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SentEvalPluginTests",
-            dependencies: ["SentEvalPlugin", "BermoRuntime", "BermoTestSupport"],
+            dependencies: ["SentEvalPlugin", "SentEvalKernels", "BermoRuntime", "BermoTestSupport"],
             path: "Tests/SentEvalPluginTests"
         ),
         .testTarget(
