@@ -1,16 +1,15 @@
 import BermoKernels
 
-/// Branch-free element functions the mask loops call (vectorisable, unlike libm's). `@inlinable`: the
-/// loops that call them are in PruningPlugin and must inline them to vectorise.
-public enum PruningMath {
-    @inlinable @inline(__always) public static func sigmoid(_ x: Float) -> Float { 1 / (1 + exp(-x)) }
+/// Branch-free element functions the mask loops (`ScoreMasks`) call (vectorisable, unlike libm's).
+enum PruningMath {
+    @inline(__always) static func sigmoid(_ x: Float) -> Float { 1 / (1 + exp(-x)) }
 
     /// The runtime's polynomial e^x (inlinable across modules, so the mask loops stay vectorised).
-    @inlinable @inline(__always) public static func exp(_ x: Float) -> Float { fastExp(x) }
+    @inline(__always) static func exp(_ x: Float) -> Float { fastExp(x) }
 
     /// Natural log of a positive normal float: exponent split plus the atanh series of the mantissa
     /// reduced to [√½, √2); relative error ~1e-7.
-    @inlinable @inline(__always) public static func log(_ x: Float) -> Float {
+    @inline(__always) static func log(_ x: Float) -> Float {
         let bits = x.bitPattern
         var e = Float(Int32(bitPattern: (bits >> 23) & 0xFF) - 127)
         var m = Float(bitPattern: (bits & 0x7F_FFFF) | 0x3F80_0000)
@@ -51,7 +50,7 @@ public struct CounterRandom: Sendable, Equatable {
         return z ^ (z >> 31)
     }
 
-    @usableFromInline @inline(__always) static func hash(_ v: UInt32) -> UInt32 {
+    @inline(__always) static func hash(_ v: UInt32) -> UInt32 {
         var x = v
         x ^= x >> 16; x &*= 0x7FEB_352D
         x ^= x >> 15; x &*= 0x846C_A68B
@@ -60,7 +59,7 @@ public struct CounterRandom: Sendable, Equatable {
     }
 
     /// Uniform in [0, 1) with 24 bits, for element `i`.
-    @inlinable @inline(__always) public func uniform(_ i: Int) -> Float {
+    @inline(__always) public func uniform(_ i: Int) -> Float {
         let h = CounterRandom.hash((UInt32(truncatingIfNeeded: i) &* 0x9E37_79B9 &+ key) ^ salt)
         return Float(h >> 8) * (1.0 / 16_777_216.0)
     }
