@@ -1,24 +1,34 @@
 // swift-tools-version:6.0
 // bermo: a Swift evaluation harness and CPU training runtime for BERMo.
-// Dependencies flow one way: BermoRuntime <- BermoHarness <- Plugins <- bermo (CLI).
+// Dependencies flow one way: BermoKernels <- BermoRuntime <- BermoHarness <- Plugins <- bermo (CLI);
+// a plugin's own kernels (PruningKernels, SentEvalKernels) depend on BermoKernels only.
 import PackageDescription
 
-/// Kernels are raw-pointer loops: checked arithmetic and bounds checks stop them vectorising in release.
-/// The runtime uses Swift 5 mode because its worker closures capture raw pointers, which are not `Sendable`;
-/// the kernels guarantee disjoint writes themselves.
-/// On x86-64, release builds target Haswell (AVX2 + FMA: every x86-64 server CPU since 2013) so the
-/// elementwise kernels run 8 floats wide instead of SSE's 4.
+/// Only the kernel targets (`BermoKernels`, `PruningKernels`, `SentEvalKernels`) are built unchecked: they
+/// are raw-pointer loops over flat buffers, and in release the overflow and precondition checks (e.g. of a
+/// Float-to-Int conversion) keep such loops from vectorising. On x86-64 they also target Haswell (AVX2 + FMA:
+/// every x86-64 server CPU since 2013) so the elementwise loops run 8 floats wide instead of SSE's 4.
+/// Everything else (checkpoint, config.json and tokenizer parsing, TSV, downloads, the model's orchestration,
+/// suites, reports, the CLI) keeps Swift's checks (plain `-O` in release): its loops are not the time.
+/// Kernels are called once per op with large work, so the module boundary costs nothing; the per-element
+/// helpers other modules' loops call (`fastExp`, the top-k keys) are `@inlinable` and free of checks.
+///
+/// Language modes: the kernels and the runtime build in Swift 6 mode (their workers share raw pointers,
+/// which are not `Sendable`; `Compute.parallel` is the one place that vouches for the kernels' disjoint
+/// writes). The harness and the CLI are Swift 6 too. The plugins stay in Swift 5 mode while they are being
+/// rewritten, though they already build in Swift 6 mode without an error or warning (empty `pluginSettings`).
 #if arch(x86_64)
 let cpuFlags = ["-target-cpu", "haswell"]
 #else
 let cpuFlags: [String] = []
 #endif
-let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"] + cpuFlags, .when(configuration: .release))]
-let runtimeSettings: [SwiftSetting] = optimise + [.swiftLanguageMode(.v5)]
+let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"] + cpuFlags, .when(configuration: .release))]
+let pluginSettings: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 
 let package = Package(
     name: "bermo",
-    platforms: [.macOS(.v13)],
+    // macOS 15: the Synchronization module (`Atomic`, `Mutex`) needs it.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "bermo", targets: ["bermo"]),
         .library(name: "BermoRuntime", targets: ["BermoRuntime"]),
@@ -47,7 +57,7 @@ let package = Package(
             name: "BermoKernels",
             dependencies: ["COpenBLAS"],
             path: "Sources/BermoKernels",
-            swiftSettings: runtimeSettings
+            swiftSettings: kernelSettings
         ),
         // The model runtime: checkpoints, tokenizer, the model's forward/backward op by op, training.
         // Knows nothing of the harness.
@@ -58,8 +68,7 @@ let package = Package(
                 "COpenBLAS",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            path: "Sources/BermoRuntime",
-            swiftSettings: runtimeSettings
+            path: "Sources/BermoRuntime"
         ),
         // SentEval probing (Conneau et al. 2018): dataset, feature cache, SentEval's classifier, BERMo mix probe.
         .target(
@@ -72,14 +81,14 @@ let package = Package(
             ],
             path: "Plugins/SentEval",
             exclude: ["Kernels"],
-            swiftSettings: runtimeSettings
+            swiftSettings: pluginSettings
         ),
         // The probe network's forward, backward and Adam step.
         .target(
             name: "SentEvalKernels",
             dependencies: ["BermoKernels"],
             path: "Plugins/SentEval/Kernels",
-            swiftSettings: runtimeSettings
+            swiftSettings: kernelSettings
         ),
         // The evaluation harness: suite files, plugin protocols, job runner, results, reports and the
         // regression gate. Knows no concrete plugin; plugins depend on it, never the other way round.
@@ -97,7 +106,7 @@ let package = Package(
             name: "GLUEPlugin",
             dependencies: ["BermoRuntime", "BermoHarness"],
             path: "Plugins/GLUE",
-            swiftSettings: runtimeSettings
+            swiftSettings: pluginSettings
         ),
         // Pruning schedules (magnitude, movement, soft movement, L0) as a `TrainingHook`, export of pruned
         // models and sparse inference kernels.
@@ -106,14 +115,14 @@ let package = Package(
             dependencies: ["BermoRuntime", "BermoHarness", "GLUEPlugin", "PruningKernels"],
             path: "Plugins/Pruning",
             exclude: ["README.md", "Kernels"],
-            swiftSettings: runtimeSettings
+            swiftSettings: pluginSettings
         ),
         // Pruning's kernels: the sparse projection, top-k selection, the scores' AdamW, the mask math.
         .target(
             name: "PruningKernels",
             dependencies: ["BermoKernels"],
             path: "Plugins/Pruning/Kernels",
-            swiftSettings: runtimeSettings
+            swiftSettings: kernelSettings
         ),
         .executableTarget(
             name: "bermo",
@@ -125,8 +134,7 @@ let package = Package(
                 "PruningPlugin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "Sources/bermo",
-            swiftSettings: optimise
+            path: "Sources/bermo"
         ),
         // Helpers shared by the test targets (paths, the real checkpoint, temporary directories).
         .target(
