@@ -4,7 +4,7 @@ import Foundation
 /// AdamW for the mask scores, kept apart from the model's optimizer as emmental keeps them in their own
 /// parameter group: own learning rate, no weight decay (transformers' `AdamW` default of 0 for that
 /// group), bias-corrected moments, the same linear schedule factor as the model.
-public final class ScoreOptimizer: @unchecked Sendable {
+public final class ScoreOptimizer {
     public let count: Int
     public let beta1: Float, beta2: Float, eps: Float
     public let m: ParameterBuffer, v: ParameterBuffer
