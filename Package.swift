@@ -1,24 +1,32 @@
 // swift-tools-version:6.0
 // bermo: a Swift evaluation harness and CPU training runtime for BERMo.
-// Dependencies flow one way: BermoRuntime <- BermoBench <- BermoHarness <- Plugins <- bermo (CLI).
+// Dependencies flow one way: BermoKernels <- BermoRuntime <- BermoBench <- BermoHarness <- Plugins <- BermoPlugins
+// <- bermo (CLI); a plugin's own kernels (PruningKernels, SentEvalKernels) depend on BermoKernels only.
 import PackageDescription
 
-/// Kernels are raw-pointer loops: checked arithmetic and bounds checks stop them vectorising in release.
-/// The runtime uses Swift 5 mode because its worker closures capture raw pointers, which are not `Sendable`;
-/// the kernels guarantee disjoint writes themselves.
-/// On x86-64, release builds target Haswell (AVX2 + FMA: every x86-64 server CPU since 2013) so the
-/// elementwise kernels run 8 floats wide instead of SSE's 4.
+/// Only the kernel targets (`BermoKernels`, `PruningKernels`, `SentEvalKernels`) are built unchecked: they
+/// are raw-pointer loops over flat buffers, and in release the overflow and precondition checks (e.g. of a
+/// Float-to-Int conversion) keep such loops from vectorising. On x86-64 they also target Haswell (AVX2 + FMA:
+/// every x86-64 server CPU since 2013) so the elementwise loops run 8 floats wide instead of SSE's 4.
+/// Everything else (checkpoint, config.json and tokenizer parsing, TSV, downloads, the model's orchestration,
+/// suites, reports, the CLI) keeps Swift's checks (plain `-O` in release): its loops are not the time.
+/// Kernels are called once per op with large work, so the module boundary costs nothing; the per-element
+/// helpers other modules' loops call (`fastExp`, the top-k keys) are `@inlinable` and free of checks.
+///
+/// Language mode: every target builds in Swift 6 mode (the tools version's default). The kernels' workers
+/// share raw pointers, which are not `Sendable`; `Compute.parallel` is the one place that vouches for the
+/// kernels' disjoint writes.
 #if arch(x86_64)
 let cpuFlags = ["-target-cpu", "haswell"]
 #else
 let cpuFlags: [String] = []
 #endif
-let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"] + cpuFlags, .when(configuration: .release))]
-let runtimeSettings: [SwiftSetting] = optimise + [.swiftLanguageMode(.v5)]
+let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"] + cpuFlags, .when(configuration: .release))]
 
 let package = Package(
     name: "bermo",
-    platforms: [.macOS(.v13)],
+    // macOS 15: the Synchronization module (`Atomic`, `Mutex`) needs it.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "bermo", targets: ["bermo"]),
         .library(name: "BermoRuntime", targets: ["BermoRuntime"]),
@@ -37,6 +45,14 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // Raw-pointer numeric kernels: one file per op, forward and backward side by side; the workers
+        // and sgemm wrappers they run on; the flat buffers they read and write.
+        .target(
+            name: "BermoKernels",
+            dependencies: ["COpenBLAS"],
+            path: "Sources/BermoKernels",
+            swiftSettings: kernelSettings
+        ),
         // libcrypto of OpenSSL 3 (Debian: libssl-dev) for SHA-256 and git's SHA-1; only its EVP digests are used.
         .systemLibrary(
             name: "COpenSSL",
@@ -52,28 +68,33 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
-        // The model runtime: checkpoints, tokenizer, kernels, forward/backward. Knows nothing of the harness.
+        // The model runtime: checkpoints, tokenizer, the model's forward/backward op by op, training, settings.
+        // Knows nothing of the harness.
         .target(
             name: "BermoRuntime",
-            dependencies: ["COpenBLAS", "COpenSSL"],
-            path: "Sources/BermoRuntime",
-            swiftSettings: runtimeSettings
+            dependencies: ["BermoKernels", "COpenBLAS", "COpenSSL"],
+            path: "Sources/BermoRuntime"
         ),
         // Speed benchmarks: the one timer, the SST-2 reader, the JSON-line records, the `Benchmark` protocol
-        // and the runtime's own benchmarks (encode, train, kernels). Release-optimised like the runtime, since
-        // some workloads (the elementwise kernels' loops) are written here.
+        // and the runtime's own benchmarks (encode, train, kernels).
         .target(
             name: "BermoBench",
             dependencies: ["BermoRuntime"],
-            path: "Sources/BermoBench",
-            swiftSettings: runtimeSettings
+            path: "Sources/BermoBench"
         ),
         // SentEval probing (Conneau et al. 2018): dataset, feature cache, SentEval's classifier, BERMo mix probe.
         .target(
             name: "SentEvalPlugin",
-            dependencies: ["BermoRuntime", "BermoHarness"],
+            dependencies: ["BermoRuntime", "BermoHarness", "SentEvalKernels"],
             path: "Plugins/SentEval",
-            swiftSettings: runtimeSettings
+            exclude: ["Kernels"],
+        ),
+        // The probe network's forward, backward and Adam step.
+        .target(
+            name: "SentEvalKernels",
+            dependencies: ["BermoKernels"],
+            path: "Plugins/SentEval/Kernels",
+            swiftSettings: kernelSettings
         ),
         // The evaluation harness: suite files, plugin protocols, job runner, results, reports and the
         // regression gate. Knows no concrete plugin; plugins depend on it, never the other way round.
@@ -88,18 +109,23 @@ let package = Package(
             name: "GLUEPlugin",
             dependencies: ["BermoRuntime", "BermoHarness"],
             path: "Plugins/GLUE",
-            swiftSettings: runtimeSettings
         ),
         // Pruning schedules (magnitude, movement, soft movement, L0) as a `TrainingHook`, export of pruned
-        // models, sparse inference kernels and their benchmarks (`bermo bench sparse`, `prune`).
+        // models and sparse inference kernels.
         .target(
             name: "PruningPlugin",
-            dependencies: ["BermoRuntime", "BermoBench", "BermoHarness", "GLUEPlugin"],
+            dependencies: ["BermoRuntime", "BermoBench", "BermoHarness", "GLUEPlugin", "PruningKernels"],
             path: "Plugins/Pruning",
-            exclude: ["README.md"],
-            swiftSettings: runtimeSettings
+            exclude: ["README.md", "Kernels"],
         ),
-        // The one file that registers the plugins (and through them their reports and datasets).
+        // Pruning's kernels: the sparse projection, top-k selection, the scores' AdamW, the mask math.
+        .target(
+            name: "PruningKernels",
+            dependencies: ["BermoKernels"],
+            path: "Plugins/Pruning/Kernels",
+            swiftSettings: kernelSettings
+        ),
+        // The one file that registers the plugins (and through them their reports, datasets and benchmarks).
         .target(
             name: "BermoPlugins",
             dependencies: ["BermoHarness", "SentEvalPlugin", "GLUEPlugin", "PruningPlugin"],
@@ -114,8 +140,7 @@ let package = Package(
                 "BermoPlugins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "Sources/bermo",
-            swiftSettings: optimise
+            path: "Sources/bermo"
         ),
         // Helpers shared by the test targets (paths, the real checkpoint, temporary directories).
         .target(
@@ -135,7 +160,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PruningPluginTests",
-            dependencies: ["PruningPlugin", "GLUEPlugin", "BermoRuntime", "BermoHarness", "BermoTestSupport"],
+            dependencies: ["PruningPlugin", "PruningKernels", "GLUEPlugin", "BermoRuntime", "BermoHarness", "BermoTestSupport"],
             path: "Tests/PruningPluginTests"
         ),
         // Runs the built `bermo` executable end to end.
@@ -153,7 +178,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SentEvalPluginTests",
-            dependencies: ["SentEvalPlugin", "BermoRuntime", "BermoTestSupport"],
+            dependencies: ["SentEvalPlugin", "SentEvalKernels", "BermoRuntime", "BermoTestSupport"],
             path: "Tests/SentEvalPluginTests"
         ),
         .testTarget(

@@ -188,8 +188,7 @@ public struct SoftMovementPruning: PruningMethod {
 
     public func fillMask(_ m: MaskedMatrix, _ context: MaskContext) {
         let s = m.scores!, mask = m.mask, n = m.count
-        let tau = Float(context.threshold)
-        for i in 0..<n { mask[i] = PruningMath.sigmoid(s[i]) > tau ? 1 : 0 }
+        ScoreMasks.sigmoidThreshold(mask, scores: s, count: n, tau: Float(context.threshold))
         let kept = Int(Reductions.blockedSum(mask, count: n))
         let floor = Self.minimumKept(n)
         if kept < floor {
@@ -200,31 +199,7 @@ public struct SoftMovementPruning: PruningMethod {
 
     /// Σ sigmoid(S_i); gradient sigmoid'(S_i) = σ(1 − σ).
     public func penaltySum(_ m: MaskedMatrix, gradientScale: Float, into dScores: UnsafeMutablePointer<Float>?) -> Double {
-        SigmoidPenalty.sum(m.scores!, m.count, shift: 0, gradientScale: gradientScale, into: dScores)
-    }
-}
-
-/// `Σ sigmoid(S_i − shift)` and, optionally, `d_i += scale·σ(1−σ)`: sigmoids into a block buffer first
-/// (an elementwise loop that vectorises), then an 8-wide sum.
-enum SigmoidPenalty {
-    static func sum(_ s: UnsafePointer<Float>, _ n: Int, shift: Float, gradientScale: Float,
-                    into dScores: UnsafeMutablePointer<Float>?) -> Double {
-        let block = 4096
-        return withUnsafeTemporaryAllocation(of: Float.self, capacity: block) { buf in
-            let g = buf.baseAddress!
-            var total = 0.0, i = 0
-            while i < n {
-                let len = min(block, n - i), src = s + i
-                for j in 0..<len { g[j] = PruningMath.sigmoid(src[j] - shift) }
-                if let d = dScores {
-                    let dst = d + i
-                    for j in 0..<len { dst[j] += gradientScale * g[j] * (1 - g[j]) }
-                }
-                total += Reductions.blockedSum(g, count: len)
-                i += len
-            }
-            return total
-        }
+        ScoreMasks.sigmoidPenalty(m.scores!, count: m.count, shift: 0, gradientScale: gradientScale, into: dScores)
     }
 }
 
@@ -249,35 +224,22 @@ public struct L0Pruning: PruningMethod {
     public var hasDifferentiableMask: Bool { true }
     public var hasPenalty: Bool { true }
 
-    /// The deterministic (evaluation and export) mask of one score.
-    @inline(__always) public static func evaluationMask(_ s: Float) -> Float {
-        min(max(PruningMath.sigmoid(s) * (r - l) + l, 0), 1)
-    }
-
     public func fillMask(_ m: MaskedMatrix, _ context: MaskContext) {
         let s = m.scores!, mask = m.mask, n = m.count
         switch context.mode {
         case .evaluation:
-            for i in 0..<n { mask[i] = Self.evaluationMask(s[i]) }
+            ScoreMasks.hardConcreteEvaluation(mask, scores: s, count: n, l: Self.l, r: Self.r)
             if let dm = m.maskGrad { dm.update(repeating: 0, count: n) }
         case .training(let step):
-            let rng = CounterRandom(seed: context.seed, step: step, matrix: m.index)
-            let dm = m.maskGrad!
-            let invBeta = 1 / Self.beta, span = Self.r - Self.l, l = Self.l
-            for i in 0..<n {
-                let u = min(max(rng.uniform(i), 0.0001), 0.9999)
-                let noise = PruningMath.log(u / (1 - u))
-                let g = PruningMath.sigmoid((noise + s[i]) * invBeta)
-                let stretched = g * span + l
-                mask[i] = min(max(stretched, 0), 1)
-                // torch.clamp passes the gradient where min <= x <= max.
-                dm[i] = stretched >= 0 && stretched <= 1 ? span * g * (1 - g) * invBeta : 0
-            }
+            ScoreMasks.hardConcrete(mask, maskGrad: m.maskGrad!, scores: s, count: n,
+                                    noise: CounterRandom(seed: context.seed, step: step, matrix: m.index),
+                                    l: Self.l, r: Self.r, beta: Self.beta)
         }
     }
 
     public func penaltySum(_ m: MaskedMatrix, gradientScale: Float, into dScores: UnsafeMutablePointer<Float>?) -> Double {
-        SigmoidPenalty.sum(m.scores!, m.count, shift: Self.penaltyShift, gradientScale: gradientScale, into: dScores)
+        ScoreMasks.sigmoidPenalty(m.scores!, count: m.count, shift: Self.penaltyShift, gradientScale: gradientScale,
+                                  into: dScores)
     }
 }
 

@@ -343,7 +343,7 @@ public final class PruningSchedule: TrainingHook, @unchecked Sendable {
             try file.copyFloats("scores", into: scores.base, count: maskedCount)
             try file.copyFloats("adam.m", into: optimizer.m.base, count: maskedCount)
             try file.copyFloats("adam.v", into: optimizer.v.base, count: maskedCount)
-            optimizer.step = step
+            optimizer.restore(step: step)
         }
         globalCutKey = file.metadata["global_cut"].flatMap(UInt32.init)
         maskState = .none

@@ -1,5 +1,6 @@
 import BermoRuntime
 import Foundation
+import Synchronization
 
 /// One probe target (a layer, or BERMo's mix) over all seeds.
 public struct ProbeScore: Sendable, Codable, Equatable {
@@ -166,29 +167,34 @@ public struct ProbeRunner: Sendable {
 }
 
 /// A work queue over `count` slots: workers claim indices and store results, under a lock.
-final class ResultSlots<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var next = 0, done = 0
-    private var slots: [Result<T, any Error>?]
+final class ResultSlots<T: Sendable>: Sendable {
+    private struct State {
+        var next = 0, done = 0
+        var slots: [Result<T, any Error>?]
+    }
+    private let state: Mutex<State>
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    init(count: Int) { state = Mutex(State(slots: Array(repeating: nil, count: count))) }
 
     func claim() -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        // Stop handing out work after the first failure.
-        guard next < slots.count, !slots.contains(where: { if case .failure = $0 { true } else { false } }) else { return nil }
-        next += 1
-        return next - 1
+        state.withLock { s in
+            // Stop handing out work after the first failure.
+            guard s.next < s.slots.count, !s.slots.contains(where: { if case .failure = $0 { true } else { false } }) else { return nil }
+            s.next += 1
+            return s.next - 1
+        }
     }
 
     /// Stores a result; `report(done)` runs under the lock, so progress callbacks never overlap.
     func store(_ value: Result<T, any Error>, at i: Int, report: (Int) -> Void) {
-        lock.lock(); defer { lock.unlock() }
-        slots[i] = value; done += 1
-        report(done)
+        state.withLock { s in
+            s.slots[i] = value; s.done += 1
+            report(s.done)
+        }
     }
 
     func values() throws -> [T] {
+        let slots = state.withLock { $0.slots }
         for case .failure(let error)? in slots { throw error }
         return try slots.map { slot in
             guard let slot else { throw RuntimeError("ProbeRunner: a probe did not run (an earlier one failed)") }

@@ -143,7 +143,7 @@ struct AccountingExportTests {
         let sched = CubicSchedule(initialThreshold: 0.3, finalThreshold: 0.3, warmupSteps: 0, totalSteps: 5)
         let s = try PruningSchedule(method: MovementPruning(), model: model, schedule: sched)
         for i in 0..<s.maskedCount { s.scores!.base[i] = Float(i % 17) - 8; s.optimizer!.m.base[i] = 0.5 }
-        s.optimizer!.step = 7
+        s.optimizer!.restore(step: 7)
         try s.saveState(to: tmp.url)
         let t = try PruningSchedule(method: MovementPruning(), model: model, schedule: sched)
         try t.restoreState(from: tmp.url)

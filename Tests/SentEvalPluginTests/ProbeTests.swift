@@ -1,6 +1,7 @@
 import BermoTestSupport
 import BermoRuntime
 import Foundation
+@testable import SentEvalKernels
 @testable import SentEvalPlugin
 import Testing
 
@@ -190,12 +191,12 @@ struct Synthetic {
         let inputs = pointers.map { UnsafePointer($0) }
         func loss() -> Double {
             labels.withUnsafeBufferPointer {
-                net.forward(inputs: inputs, rows: B, labels: $0.baseAddress!, reduction: .mean, computeGradients: false,
+                net.forward(inputs: inputs, rows: B, labels: $0.baseAddress!, meanLoss: true, computeGradients: false,
                             dropoutRng: nil)
             }
         }
         _ = labels.withUnsafeBufferPointer {
-            net.forward(inputs: inputs, rows: B, labels: $0.baseAddress!, reduction: .mean, computeGradients: true,
+            net.forward(inputs: inputs, rows: B, labels: $0.baseAddress!, meanLoss: true, computeGradients: true,
                         dropoutRng: nil)
         }
         let analytic = Array(UnsafeBufferPointer(start: net.gradients, count: net.count))

@@ -1,5 +1,6 @@
 import BermoRuntime
 import Foundation
+import SentEvalKernels
 
 /// What a probe reads.
 public enum ProbeInput: Sendable, Hashable, Codable {
@@ -115,7 +116,7 @@ public enum ProbeTrainer {
                         let inputs = gather.load(train, positions: order[start..<end])
                         let loss = batchLabels.withUnsafeBufferPointer {
                             net.forward(inputs: inputs, rows: end - start, labels: $0.baseAddress!,
-                                        reduction: config.lossReduction, computeGradients: true, dropoutRng: rngPointer)
+                                        meanLoss: config.lossReduction == .mean, computeGradients: true, dropoutRng: rngPointer)
                         }
                         guard loss.isFinite else {
                             throw RuntimeError("probe training diverged (loss \(loss)) at pass \(passes + 1) with l2 \(l2); "
@@ -164,7 +165,7 @@ public enum ProbeTrainer {
         for start in stride(from: 0, to: split.count, by: gather.maxRows) {
             let end = min(start + gather.maxRows, split.count)
             let inputs = gather.load(split, positions: positions[start..<end])
-            net.forward(inputs: inputs, rows: end - start, labels: nil, reduction: .mean, computeGradients: false,
+            net.forward(inputs: inputs, rows: end - start, labels: nil, meanLoss: true, computeGradients: false,
                         dropoutRng: nil)
             predicted.withUnsafeMutableBufferPointer { net.predictions(rows: end - start, into: $0.baseAddress!) }
             for i in 0..<(end - start) where predicted[i] == split.labels[start + i] { correct += 1 }

@@ -6,8 +6,8 @@ import Foundation
 /// damaged file fails here with a message naming the file, not later as garbage weights or a crash. Tensor
 /// data is read straight from the mapping, converted to `Float` on the way.
 ///
-/// `@unchecked Sendable`: all stored state is immutable after `init` and the mapping is read-only.
-public final class SafetensorsFile: @unchecked Sendable {
+/// `Sendable`: all stored state is immutable after `init` and the mapping is read-only.
+public final class SafetensorsFile: Sendable {
     public let url: URL
     /// Tensor names, sorted, so listings and error messages are stable.
     public let tensorNames: [String]

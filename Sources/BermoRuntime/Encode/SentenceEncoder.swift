@@ -1,16 +1,18 @@
 import Foundation
+import Synchronization
 
 /// Turns sentences into pooled per-layer vectors with a frozen encoder.
 ///
 /// Sentences are tokenized, sorted by length and cut into batches of `batchSize`; each batch is
 /// packed with no padding (`PackedBatch`), so a batch costs exactly its real tokens. Results come
-/// back in input order.
-public final class SentenceEncoder: @unchecked Sendable {
+/// back in input order. One encoder may be shared between threads: its activation buffer (reused from
+/// batch to batch and call to call) is held for a whole `encode`, so concurrent calls take turns.
+public final class SentenceEncoder: Sendable {
     public let model: BertModel
     public let tokenizer: BertTokenizer
     public let maxLength: Int
     public let batchSize: Int
-    private let activations = Activations()
+    private let activations = Mutex(Activations())
 
     /// Tokens per sentence, [CLS] and [SEP] included (which alone need 2); BERT's position table ends at 512.
     public static let maxLengthRule = SettingRule<Int>.in(2...512)
@@ -45,16 +47,20 @@ public final class SentenceEncoder: @unchecked Sendable {
         var out = PooledFeatures(count: encodings.count, layers: layers, dim: H, poolings: poolings)
         let order = encodings.indices.sorted { encodings[$0].inputIds.count < encodings[$1].inputIds.count }
         var done = 0
-        for start in stride(from: 0, to: order.count, by: batchSize) {
-            let members = Array(order[start..<min(start + batchSize, order.count)])
-            let batch = PackedBatch(sequences: members.map { (encodings[$0].inputIds, encodings[$0].tokenTypeIds) },
-                                    heads: model.config.numAttentionHeads)
-            model.forwardEncoder(batch, activations)
-            for p in poolings {
-                out.withStorage(p) { dst in pool(p, batch: batch, members: members, layers: layers, into: dst) }
+        activations.withLock { activations in
+            for start in stride(from: 0, to: order.count, by: batchSize) {
+                let members = Array(order[start..<min(start + batchSize, order.count)])
+                let batch = PackedBatch(sequences: members.map { (encodings[$0].inputIds, encodings[$0].tokenTypeIds) },
+                                        heads: model.config.numAttentionHeads)
+                model.forwardEncoder(batch, activations)
+                for p in poolings {
+                    out.withStorage(p) { dst in
+                        pool(p, batch: batch, members: members, layers: layers, activations: activations, into: dst)
+                    }
+                }
+                done += members.count
+                progress?(done)
             }
-            done += members.count
-            progress?(done)
         }
         return out
     }
@@ -66,7 +72,7 @@ public final class SentenceEncoder: @unchecked Sendable {
     }
 
     private func pool(_ pooling: Pooling, batch: PackedBatch, members: [Int], layers: [Int],
-                      into dst: UnsafeMutablePointer<Float>) {
+                      activations: Activations, into dst: UnsafeMutablePointer<Float>) {
         let H = model.config.hiddenSize
         for (s, sentence) in members.enumerated() {
             let o = batch.offsets[s], T = batch.lengths[s]

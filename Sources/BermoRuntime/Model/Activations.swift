@@ -2,7 +2,7 @@
 /// The buffer grows to the largest batch seen and is reused, so steady-state encoding and training
 /// allocate nothing. Everything the backward pass reads is kept here; dropout masks exist only
 /// when the forward runs in training mode.
-public final class Activations: @unchecked Sendable {
+public final class Activations {
     public struct LayerOffsets: Sendable {
         public let qkv, probs, ctx, r1, ln1Mean, ln1Rstd, y1, fc, act, r2, ln2Mean, ln2Rstd: Int
         /// Dropout masks (0 or 1/(1−p)) and dropped probabilities; -1 in eval mode.

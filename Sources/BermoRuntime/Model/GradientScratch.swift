@@ -1,7 +1,7 @@
 /// Temporary gradient buffers for one backward pass, grown to the largest batch and reused.
 /// Parameter gradients live in a `ParameterBuffer` with the model's layout; these hold the
 /// gradients of activations, which die with the step.
-public final class GradientScratch: @unchecked Sendable {
+public final class GradientScratch {
     private var storage = ParameterBuffer(count: 0)
     private(set) var tokens = 0
     /// `dfc` is separate from `dact` so GELU's backward never writes over its own input: an in-place

@@ -1,6 +1,6 @@
 /// Activations of the task head for one batch: the sentence feature (last layer's [CLS], or the
 /// BERMo mix of every layer's [CLS]), the pooler, dropout and the logits.
-public final class HeadActivations: @unchecked Sendable {
+public final class HeadActivations {
     public private(set) var batchSize = 0
     /// [mixSize][B, H]: the [CLS] rows gathered from each mixed hidden state.
     public private(set) var mixInputs: [ParameterBuffer] = []

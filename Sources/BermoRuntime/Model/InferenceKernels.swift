@@ -1,13 +1,3 @@
-/// A projection `y[rows, outDim] = x[rows, inDim] · Wᵀ + b` computed by something other than the dense
-/// sgemm, e.g. a sparse kernel for a pruned matrix. It holds its own copy of W (in whatever format it
-/// likes), so it is a snapshot: weights changed after it was built are not seen.
-public protocol LinearKernel: AnyObject, Sendable {
-    var inDim: Int { get }
-    var outDim: Int { get }
-    /// Writes `out[rows, outDim]` (overwriting it) from `inp[rows, inDim]`, adding `bias` when given.
-    func forward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, bias: UnsafePointer<Float>?, rows: Int)
-}
-
 /// Custom kernels for the encoder projections of inference-mode forward passes (no dropout: encoding
 /// and evaluation). Training-mode passes and the backward pass always use the dense weights (or the
 /// effective weights a pruning schedule installed), so a stale kernel can never affect training.

@@ -3,7 +3,7 @@ import Foundation
 /// AdamW (Loshchilov & Hutter; PyTorch's `torch.optim.AdamW` update, bias-corrected) over the flat
 /// parameter buffer: one loop over the layout's tensors, each with its group's learning rate and
 /// weight decay only on matrices (biases, LayerNorm and the BERMo mix are excluded, as in run_glue).
-public final class AdamW: @unchecked Sendable {
+public final class AdamW {
     public struct Hyper: Codable, Sendable, Equatable {
         public var beta1: Float = 0.9, beta2: Float = 0.999, eps: Float = 1e-8, weightDecay: Float = 0.01
         public init(beta1: Float = 0.9, beta2: Float = 0.999, eps: Float = 1e-8, weightDecay: Float = 0.01) {

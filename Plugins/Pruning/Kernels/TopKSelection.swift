@@ -6,17 +6,17 @@
 /// exactly `k` but breaks ties in an unspecified order.
 public enum TopKSelection {
     /// Order-preserving key of a float: `a < b ⇔ key(a) < key(b)` (for non-NaN values).
-    @inline(__always) public static func key(_ x: Float) -> UInt32 {
+    @inlinable @inline(__always) public static func key(_ x: Float) -> UInt32 {
         let b = x.bitPattern
         return b & 0x8000_0000 != 0 ? ~b : b | 0x8000_0000
     }
 
     /// Order-preserving key of `|x|`.
-    @inline(__always) public static func magnitudeKey(_ x: Float) -> UInt32 { x.bitPattern & 0x7FFF_FFFF }
+    @inlinable @inline(__always) public static func magnitudeKey(_ x: Float) -> UInt32 { x.bitPattern & 0x7FFF_FFFF }
 
     /// Number of entries a top-k method keeps of `count` at kept fraction `fraction`: `int(fraction·count)`,
     /// computed in Double as Python does.
-    @inline(__always) public static func keptCount(fraction: Double, count: Int) -> Int {
+    @inlinable @inline(__always) public static func keptCount(fraction: Double, count: Int) -> Int {
         max(0, min(count, Int(fraction * Double(count))))
     }
 

@@ -14,7 +14,8 @@ public func fastExp(_ x: Float) -> Float {
     // Clamp so that 2^n stays a normal float: below -87.3 the result is ~1e-38, effectively zero.
     let x = Swift.min(Swift.max(x, -87.3), 88.3)
     let t = x * 1.442695040888963  // x / ln 2
-    let n = (t + 12582912.0) - 12582912.0  // round to nearest integer (1.5 * 2^23 trick)
+    let shifted = t + 12582912.0  // 1.5 * 2^23: the integer nearest t lands in the low mantissa bits
+    let n = shifted - 12582912.0  // round to nearest integer
     // r = x - n ln2, with ln2 split in a high part exact in float and a low correction.
     let r = (x - n * 0.693145751953125) - n * 1.428606765330187e-06
     var p: Float = 1.0 / 5040.0
@@ -25,7 +26,9 @@ public func fastExp(_ x: Float) -> Float {
     p = p * r + 0.5
     p = p * r + 1.0
     p = p * r + 1.0
-    let scale = Float(bitPattern: UInt32(bitPattern: Int32(n) &+ 127) &<< 23)
+    // 2^n: shifted's bit pattern minus that of 1.5 * 2^23 is n (|n| < 2^22), so no Float-to-Int conversion,
+    // whose range check (in a module built with checks) would keep the caller's loop from vectorising.
+    let scale = Float(bitPattern: (shifted.bitPattern &- 0x4B40_0000 &+ 127) &<< 23)
     return p * scale
 }
 

@@ -42,3 +42,13 @@ public enum Linear {
         }
     }
 }
+
+/// A projection `y[rows, outDim] = x[rows, inDim] · Wᵀ + b` computed by something other than the dense
+/// sgemm, e.g. a sparse kernel for a pruned matrix. It holds its own copy of W (in whatever format it
+/// likes), so it is a snapshot: weights changed after it was built are not seen.
+public protocol LinearKernel: AnyObject, Sendable {
+    var inDim: Int { get }
+    var outDim: Int { get }
+    /// Writes `out[rows, outDim]` (overwriting it) from `inp[rows, inDim]`, adding `bias` when given.
+    func forward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, bias: UnsafePointer<Float>?, rows: Int)
+}

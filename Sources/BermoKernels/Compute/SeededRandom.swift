@@ -4,9 +4,6 @@
 public struct SeededRandom: RandomNumberGenerator, Sendable, Codable, Equatable {
     public private(set) var state: [UInt64]
 
-    /// The seeds suites (`seeds:`) and commands (`--seed`) accept: any non-negative integer.
-    public static let seedRule = SettingRule<Int>.atLeast(0)
-
     public init(seed: UInt64) {
         var z = seed
         func splitmix() -> UInt64 {

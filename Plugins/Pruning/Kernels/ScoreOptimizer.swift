@@ -1,14 +1,14 @@
-import BermoRuntime
+import BermoKernels
 import Foundation
 
 /// AdamW for the mask scores, kept apart from the model's optimizer as emmental keeps them in their own
 /// parameter group: own learning rate, no weight decay (transformers' `AdamW` default of 0 for that
 /// group), bias-corrected moments, the same linear schedule factor as the model.
-public final class ScoreOptimizer: @unchecked Sendable {
+public final class ScoreOptimizer {
     public let count: Int
     public let beta1: Float, beta2: Float, eps: Float
     public let m: ParameterBuffer, v: ParameterBuffer
-    public internal(set) var step = 0
+    public private(set) var step = 0
 
     public init(count: Int, beta1: Float = 0.9, beta2: Float = 0.999, eps: Float = 1e-8) {
         self.count = count; self.beta1 = beta1; self.beta2 = beta2; self.eps = eps
@@ -53,4 +53,7 @@ public final class ScoreOptimizer: @unchecked Sendable {
             }
         }
     }
+
+    /// Restores the step (resuming a run; the moments are restored into `m` and `v`).
+    public func restore(step: Int) { self.step = step }
 }

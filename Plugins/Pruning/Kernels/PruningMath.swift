@@ -1,6 +1,6 @@
-import BermoRuntime
+import BermoKernels
 
-/// Branch-free element functions the mask loops call (vectorisable, unlike libm's).
+/// Branch-free element functions the mask loops (`ScoreMasks`) call (vectorisable, unlike libm's).
 enum PruningMath {
     @inline(__always) static func sigmoid(_ x: Float) -> Float { 1 / (1 + exp(-x)) }
 

@@ -1,4 +1,4 @@
-import BermoRuntime
+import BermoKernels
 import Foundation
 
 /// SentEval's probe as a small network with its own parameter buffer, gradients, Adam state and scratch:
@@ -9,7 +9,7 @@ import Foundation
 /// probes run side by side on the `Compute` workers. Layout of `parameters`:
 /// `W1 [out1, d] | b1 [out1] | W2 [C, h] | b2 [C]` (MLP only) `| w [mixInputs] | γ` (mix only), where
 /// `out1` is C for logistic regression and h for the MLP.
-final class ProbeNetwork {
+public final class ProbeNetwork {
     let inDim: Int, hidden: Int, classes: Int, mixInputs: Int
     let maxRows: Int
     let dropout: Float
@@ -31,7 +31,7 @@ final class ProbeNetwork {
     private let dAct: UnsafeMutablePointer<Float>     // [B, h]
     private let dx: UnsafeMutablePointer<Float>       // [B, d] (mix only)
 
-    init(inDim: Int, hidden: Int, classes: Int, mixInputs: Int, maxRows: Int, dropout: Float) {
+    public init(inDim: Int, hidden: Int, classes: Int, mixInputs: Int, maxRows: Int, dropout: Float) {
         self.inDim = inDim; self.hidden = hidden; self.classes = classes; self.mixInputs = mixInputs
         self.maxRows = maxRows; self.dropout = dropout
         let out1 = hidden > 0 ? hidden : classes
@@ -59,7 +59,7 @@ final class ProbeNetwork {
 
     /// PyTorch's `nn.Linear` initialisation (weights and biases uniform in ±1/√fan_in), mix logits 0, γ 1;
     /// Adam state cleared.
-    func initialize(rng: inout SeededRandom) {
+    public func initialize(rng: inout SeededRandom) {
         func uniform(_ start: Int, _ n: Int, fanIn: Int) {
             let bound = 1 / Float(fanIn).squareRoot()
             for i in start..<(start + n) { parameters[i] = (2 * rng.nextUniform() - 1) * bound }
@@ -78,21 +78,22 @@ final class ProbeNetwork {
         adamM.update(repeating: 0, count: count); adamV.update(repeating: 0, count: count); steps = 0
     }
 
-    var snapshot: [Float] { Array(UnsafeBufferPointer(start: parameters, count: count)) }
-    func restore(_ values: [Float]) { values.withUnsafeBufferPointer { parameters.update(from: $0.baseAddress!, count: count) } }
+    public var snapshot: [Float] { Array(UnsafeBufferPointer(start: parameters, count: count)) }
+    public func restore(_ values: [Float]) { values.withUnsafeBufferPointer { parameters.update(from: $0.baseAddress!, count: count) } }
 
     /// The learned mix (softmax of the logits) and γ; nil without a mix.
-    var mix: (weights: [Float], gamma: Float)? {
+    public var mix: (weights: [Float], gamma: Float)? {
         guard mixInputs > 0 else { return nil }
         return (ScalarMix.normalizedWeights(parameters + mixW, count: mixInputs), parameters[gamma])
     }
 
     /// Forward pass over `rows` inputs (`inputs` holds one `[rows, d]` matrix, or `mixInputs` of them).
-    /// With `labels`, returns the loss (mean or sum over the rows) and, with `gradients` on, *sets* the
-    /// gradient buffer. Without labels, leaves the logits for `predictions`. `rng` drives dropout (training).
+    /// With `labels`, returns the loss (the mean over the rows with `meanLoss`, else their sum) and, with
+    /// `computeGradients`, *sets* the gradient buffer. Without labels, leaves the logits for `predictions`.
+    /// `rng` drives dropout (training).
     @discardableResult
-    func forward(inputs: [UnsafePointer<Float>], rows B: Int, labels: UnsafePointer<Int>?, reduction: LossReduction,
-                 computeGradients: Bool, dropoutRng: UnsafeMutablePointer<SeededRandom>?) -> Double {
+    public func forward(inputs: [UnsafePointer<Float>], rows B: Int, labels: UnsafePointer<Int>?, meanLoss: Bool,
+                        computeGradients: Bool, dropoutRng: UnsafeMutablePointer<SeededRandom>?) -> Double {
         precondition(B <= maxRows && inputs.count == max(mixInputs, 1))
         let d = inDim, C = classes, h = hidden
         let xin: UnsafePointer<Float>
@@ -117,7 +118,7 @@ final class ProbeNetwork {
         guard let labels else { return 0 }
 
         // Softmax cross-entropy; logits become ∂loss/∂logits.
-        let scale: Float = reduction == .mean ? 1 / Float(B) : 1
+        let scale: Float = meanLoss ? 1 / Float(B) : 1
         var total = 0.0
         for r in 0..<B {
             let z = logits + r * C
@@ -132,7 +133,7 @@ final class ProbeNetwork {
             for c in 0..<C { z[c] *= inv }
             z[y] -= scale
         }
-        let loss = reduction == .mean ? total / Double(B) : total
+        let loss = meanLoss ? total / Double(B) : total
         guard computeGradients else { return loss }
 
         gradients.update(repeating: 0, count: count)
@@ -163,7 +164,7 @@ final class ProbeNetwork {
     }
 
     /// Argmax of the last forward's logits per row (first maximum on ties, as `torch.max`).
-    func predictions(rows B: Int, into out: UnsafeMutablePointer<Int>) {
+    public func predictions(rows B: Int, into out: UnsafeMutablePointer<Int>) {
         for r in 0..<B {
             let z = logits + r * classes
             var best = 0
@@ -174,7 +175,7 @@ final class ProbeNetwork {
 
     /// One `torch.optim.Adam` step (L2 as coupled `weight_decay`, bias-corrected moments) over all
     /// parameters; `l2` applies to the probe's weights and biases, not to the mix.
-    func adamStep(learningRate lr: Float, l2: Float, beta1 b1: Float, beta2 b2: Float, epsilon: Float) {
+    public func adamStep(learningRate lr: Float, l2: Float, beta1 b1: Float, beta2 b2: Float, epsilon: Float) {
         steps += 1
         let c1 = 1 - Float(pow(Double(b1), Double(steps)))
         let c2 = (1 - Float(pow(Double(b2), Double(steps)))).squareRoot()
