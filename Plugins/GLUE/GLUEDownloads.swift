@@ -1,5 +1,6 @@
 import BermoRuntime
 import Foundation
+import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -360,6 +361,10 @@ public enum GLUEDownloads {
     }
 }
 
-private final class ResultBox: @unchecked Sendable {
-    var error: RuntimeError?
+private final class ResultBox: Sendable {
+    private let state = Mutex<RuntimeError?>(nil)
+    var error: RuntimeError? {
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
+    }
 }

@@ -22,7 +22,7 @@ public enum MaskMode: Sendable, Equatable {
 /// One masked matrix, as the schedule hands it to a method: the dense weights `W` (the model's own
 /// parameters), the method's scores `S` (if it has any), the mask `M` to fill, and where a differentiable
 /// mask stores `∂M/∂S`. `[rows, cols]` row-major, Hugging Face layout.
-public struct MaskedMatrix: @unchecked Sendable {
+public struct MaskedMatrix {
     public let index: Int
     public let name: String
     public let rows: Int, cols: Int
@@ -42,7 +42,7 @@ public struct MaskedMatrix: @unchecked Sendable {
 
 /// Everything a mask needs besides the matrix: the scheduled threshold, the mode, the run's seed and
 /// per-worker scratch (a key buffer at least as long as the matrix, and a histogram).
-public struct MaskContext: @unchecked Sendable {
+public struct MaskContext {
     public let threshold: Double
     public let mode: MaskMode
     public let seed: UInt64

@@ -39,7 +39,7 @@ public struct PruningOptions: Codable, Sendable, Equatable {
 /// the score gradients and the penalty, clips model and score gradients jointly, and updates the scores
 /// with their own AdamW. Before evaluation it installs the deterministic masks; `logFields` reports the
 /// remaining weights, threshold, lambda and penalty.
-public final class PruningSchedule: TrainingHook, @unchecked Sendable {
+public final class PruningSchedule: TrainingHook {
     /// A masked matrix: where it lives in the model and in the schedule's own buffers.
     public struct Matrix: Sendable, Equatable {
         public let name: String

@@ -1,5 +1,6 @@
 import BermoRuntime
 import Foundation
+import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -167,6 +168,10 @@ public enum SentEvalDownloads {
     }
 }
 
-private final class ResponseBox: @unchecked Sendable {
-    var value: Result<Data, RuntimeError> = .failure(RuntimeError("no response"))
+private final class ResponseBox: Sendable {
+    private let state = Mutex<Result<Data, RuntimeError>>(.failure(RuntimeError("no response")))
+    var value: Result<Data, RuntimeError> {
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
+    }
 }

@@ -7,6 +7,8 @@ import BermoKernels
 /// The sparse kernel works on tiles of 32 tokens: it transposes the tile of x to `xᵀ[in, 32]`, then for
 /// every output row accumulates `w·xᵀ[col]` over the row's non-zeros in four 8-wide FMA registers (one
 /// broadcast weight, one contiguous 128-byte load per non-zero), and transposes the result back.
+///
+/// Unchecked `Sendable`: its CSR and dense copies are written once in `init` and only read after (by `forward`'s workers too).
 public final class SparseLinear: LinearKernel, @unchecked Sendable {
     public static let tile = 32
 

@@ -21,7 +21,7 @@ public enum TopKSelection {
     }
 
     /// Per-worker scratch: a 65,536-bin histogram.
-    public final class Scratch: @unchecked Sendable {
+    public final class Scratch {
         let histogram = UnsafeMutablePointer<UInt32>.allocate(capacity: 65536)
         public init() {}
         deinit { histogram.deallocate() }

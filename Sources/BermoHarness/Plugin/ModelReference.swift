@@ -1,5 +1,6 @@
 import BermoRuntime
 import Foundation
+import Synchronization
 
 /// The model a job runs on: its name, the digest of its weights (part of the job id), and loading.
 ///
@@ -44,23 +45,23 @@ public final class ModelReference: Sendable {
 }
 
 /// A URL computed once under a lock (failures are not cached, so a failed fetch is retried).
-final class ResolvedDirectory: @unchecked Sendable {
-    private let lock = NSLock()
-    private var url: URL?
+final class ResolvedDirectory: Sendable {
+    private let url = Mutex<URL?>(nil)
     func value(_ make: () throws -> URL) throws -> URL {
-        lock.lock(); defer { lock.unlock() }
-        if let url { return url }
-        let made = try make()
-        url = made
-        return made
+        try url.withLock { url in
+            if let url { return url }
+            let made = try make()
+            url = made
+            return made
+        }
     }
 }
 
 /// Checkpoint weights loaded once per process and model folder.
-public final class ModelCache: @unchecked Sendable {
+public final class ModelCache: Sendable {
     public static let shared = ModelCache()
 
-    final class Base: @unchecked Sendable {
+    final class Base: Sendable {
         let model: BertModel
         let tokenizer: BertTokenizer
         /// Whether the checkpoint had pooler weights (else each head model keeps its seeded initialisation,
@@ -90,21 +91,21 @@ public final class ModelCache: @unchecked Sendable {
         }
     }
 
-    private let lock = NSLock()
-    private var bases: [String: Base] = [:]
+    private let bases = Mutex<[String: Base]>([:])
 
     public init() {}
 
     func base(directory: URL, log: (String) -> Void) throws -> Base {
-        lock.lock(); defer { lock.unlock() }
-        if let base = bases[directory.path] { return base }
-        let model = try BertModel.load(directory: directory)
-        for note in model.notes { log("note: \(note)") }
-        let base = Base(model: model, tokenizer: try BertTokenizer(modelDirectory: directory))
-        bases[directory.path] = base
-        return base
+        try bases.withLock { bases in
+            if let base = bases[directory.path] { return base }
+            let model = try BertModel.load(directory: directory)
+            for note in model.notes { log("note: \(note)") }
+            let base = Base(model: model, tokenizer: try BertTokenizer(modelDirectory: directory))
+            bases[directory.path] = base
+            return base
+        }
     }
 
     /// Drops cached weights (for long-lived processes that move on to other models).
-    public func removeAll() { lock.withLock { bases.removeAll() } }
+    public func removeAll() { bases.withLock { $0.removeAll() } }
 }

@@ -1,5 +1,6 @@
 import BermoRuntime
 import Foundation
+import Synchronization
 
 /// The parameters of one task as a plugin sees them: the task's own keys with the suite's `defaults`
 /// merged in, every value still carrying the file, line and column it was written at.
@@ -169,13 +170,12 @@ extension TaskParameters {
 
 /// Which keys a plugin declared it accepts, shared by the copies of one task's parameters. Lets the suite
 /// find defaults that no plugin uses (typos in `defaults` would otherwise be silently ignored).
-final class ParameterUsage: @unchecked Sendable {
-    private let lock = NSLock()
-    private var allowed: Set<String> = []
-    private var checked = false
+final class ParameterUsage: Sendable {
+    /// nil until the plugin calls `rejectUnknown`.
+    private let allowed = Mutex<Set<String>?>(nil)
 
-    func accept(_ keys: [String]) { lock.withLock { allowed.formUnion(keys); checked = true } }
+    func accept(_ keys: [String]) { allowed.withLock { $0 = ($0 ?? []).union(keys) } }
 
     /// nil when the plugin never called `rejectUnknown` (it may use any key).
-    var acceptedKeys: Set<String>? { lock.withLock { checked ? allowed : nil } }
+    var acceptedKeys: Set<String>? { allowed.withLock { $0 } }
 }

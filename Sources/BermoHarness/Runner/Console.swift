@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Where a run talks to the user: a transient status line (progress) and permanent log lines.
 public protocol Console: AnyObject, Sendable {
@@ -12,41 +13,44 @@ public protocol Console: AnyObject, Sendable {
 
 /// stderr: the status line is redrawn in place on a terminal (at most 5 times a second) and printed as
 /// plain lines elsewhere (only when it changes job), so CI logs stay readable.
-public final class StderrConsole: Console, @unchecked Sendable {
-    private let lock = NSLock()
+public final class StderrConsole: Console, Sendable {
+    private struct State {
+        var current = ""
+        var lastDraw = Date.distantPast
+        var lastPlainKey = ""
+    }
+
     private let interactive = isatty(2) != 0
-    private var current = ""
-    private var lastDraw = Date.distantPast
-    private var lastPlainKey = ""
+    private let state = Mutex(State())
 
     public init() {}
 
     public func status(_ line: String) {
-        lock.withLock {
-            current = line
+        state.withLock { s in
+            s.current = line
             if interactive {
                 let now = Date()
-                guard now.timeIntervalSince(lastDraw) > 0.2 else { return }
-                lastDraw = now
+                guard now.timeIntervalSince(s.lastDraw) > 0.2 else { return }
+                s.lastDraw = now
                 write("\r\u{1B}[K" + line)
             } else {
                 // One line per job: the part before the first "·" detail that changes (percent, ETA).
                 let key = line.components(separatedBy: "  ").first ?? line
-                if key != lastPlainKey { lastPlainKey = key; write(line + "\n") }
+                if key != s.lastPlainKey { s.lastPlainKey = key; write(line + "\n") }
             }
         }
     }
 
     public func log(_ line: String) {
-        lock.withLock {
-            if interactive { write("\r\u{1B}[K" + line + "\n" + current) } else { write(line + "\n") }
+        state.withLock { s in
+            if interactive { write("\r\u{1B}[K" + line + "\n" + s.current) } else { write(line + "\n") }
         }
     }
 
     public func endStatus() {
-        lock.withLock {
-            if interactive && !current.isEmpty { write("\r\u{1B}[K" + current + "\n") }
-            current = ""
+        state.withLock { s in
+            if interactive && !s.current.isEmpty { write("\r\u{1B}[K" + s.current + "\n") }
+            s.current = ""
         }
     }
 
@@ -54,14 +58,12 @@ public final class StderrConsole: Console, @unchecked Sendable {
 }
 
 /// Keeps what would have been printed (tests, library use).
-public final class RecordingConsole: Console, @unchecked Sendable {
-    private let lock = NSLock()
-    private var _lines: [String] = []
-    private var _statuses: [String] = []
+public final class RecordingConsole: Console, Sendable {
+    private let state = Mutex((lines: [String](), statuses: [String]()))
     public init() {}
-    public var lines: [String] { lock.withLock { _lines } }
-    public var statuses: [String] { lock.withLock { _statuses } }
-    public func status(_ line: String) { lock.withLock { _statuses.append(line) } }
-    public func log(_ line: String) { lock.withLock { _lines.append(line) } }
+    public var lines: [String] { state.withLock { $0.lines } }
+    public var statuses: [String] { state.withLock { $0.statuses } }
+    public func status(_ line: String) { state.withLock { $0.statuses.append(line) } }
+    public func log(_ line: String) { state.withLock { $0.lines.append(line) } }
     public func endStatus() {}
 }

@@ -5,7 +5,7 @@ import Foundation
 /// each finished job to its own file at once, so killing the process loses only the job in progress,
 /// and a rerun picks up where it stopped. Each job is claimed while it runs (`JobClaims`), so several
 /// processes started on one output directory share the jobs.
-public final class SuiteRunner: @unchecked Sendable {
+public final class SuiteRunner: Sendable {
     public let registry: PluginRegistry
     public let options: RunOptions
     public let console: any Console

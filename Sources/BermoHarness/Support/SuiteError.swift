@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A problem in a suite file that the user has to fix: where it is, which field, what is wrong, and how to fix it.
 ///
@@ -33,14 +34,13 @@ public struct SuiteErrors: Error, Sendable, CustomStringConvertible {
 }
 
 /// Collects errors while a suite is decoded, so decoding can carry on past the first problem.
-public final class Diagnostics: @unchecked Sendable {
-    private var _errors: [SuiteError] = []
-    private let lock = NSLock()
+public final class Diagnostics: Sendable {
+    private let collected = Mutex<[SuiteError]>([])
 
     public init() {}
 
-    public var errors: [SuiteError] { lock.withLock { _errors } }
-    public func error(_ error: SuiteError) { lock.withLock { _errors.append(error) } }
+    public var errors: [SuiteError] { collected.withLock { $0 } }
+    public func error(_ error: SuiteError) { collected.withLock { $0.append(error) } }
 
     /// Records whatever `body` throws (a `SuiteError`, several, or anything else located at `fallback`).
     public func capture<T>(at fallback: SourceLocation, _ body: () throws -> T) -> T? {

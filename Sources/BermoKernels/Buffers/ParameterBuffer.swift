@@ -1,6 +1,6 @@
 /// One contiguous, 64-byte-aligned `Float` allocation laid out by a `ParameterLayout`: the model's
 /// weights, or a gradient / optimizer moment of the same shape.
-public final class ParameterBuffer: @unchecked Sendable {
+public final class ParameterBuffer {
     public let count: Int
     public let base: UnsafeMutablePointer<Float>
 

@@ -18,6 +18,7 @@ import Darwin
 /// The mapping is private and read-only, so sharing it between threads is safe. If another process
 /// truncates the file while it is mapped, touching the lost pages raises SIGBUS: that is inherent to
 /// mapping and the reason `ModelStore` installs files by renaming complete copies into place.
+/// Unchecked `Sendable`: nothing writes `bytes` (a private read-only mapping), and only `deinit` unmaps it.
 final class MappedFile: @unchecked Sendable {
     let url: URL
     /// The file's bytes; empty (with a nil base address) for an empty file, which `mmap` cannot map.

@@ -2,6 +2,8 @@ import Foundation
 
 /// A BERT encoder (plus pooler, and optionally a BERMo mix and a classification head) whose
 /// parameters all live in one `ParameterBuffer` laid out by `ParameterLayout`.
+///
+/// Unchecked `Sendable`: shared only to be read; its one owner (loader, trainer, pruning schedule) mutates it between passes.
 public final class BertModel: @unchecked Sendable {
     public let config: BertConfig
     public let layout: ParameterLayout

@@ -3,7 +3,7 @@ import Foundation
 /// Fine-tunes a `BertModel` with a classification or regression head (plain BERT or BERMo):
 /// dropout, AdamW with per-group learning rates, global-norm clipping, warm-up + decay, periodic dev
 /// evaluation, divergence detection and resumable checkpoints.
-public final class FineTuner: @unchecked Sendable {
+public final class FineTuner {
     public let model: BertModel
     public let tokenizer: BertTokenizer
     public let config: FineTuneConfig
