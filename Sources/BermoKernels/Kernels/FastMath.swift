@@ -6,7 +6,13 @@
 /// - `fastErfc`: relative error < 4e-7·max(1, x²) (Chebyshev fit, Numerical Recipes §6.2, `erfcc`, whose
 ///   1.2e-7 fit error is joined in the tail by float rounding of the exponent −x²).
 /// Both are far below the 1e-4 parity tolerance against PyTorch and near float's own rounding.
-public enum FastMath {}
+public enum FastMath {
+    /// `out[i] = fastExp(inp[i])`: the loop shape every kernel's use of `fastExp` takes, compiled here with
+    /// the kernels' flags, so `bermo bench kernels` times `fastExp` as the kernels run it.
+    public static func exp(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, count: Int) {
+        for i in 0..<count { out[i] = fastExp(inp[i]) }
+    }
+}
 
 /// `@inlinable` so other modules' loops (e.g. the pruning masks) inline it and stay vectorised.
 @inlinable @inline(__always)
