@@ -75,6 +75,14 @@ public struct Checkpointing: Sendable {
     /// The model's own directory (config.json and tokenizer files are copied from it).
     public var sourceDirectory: URL
     static let curveFile = "glue_curve.json"
+
+    /// What a GLUE run keeps beside the trainer's state: the curve so far and the training loss summed since
+    /// its last point, so a run stopped between two evaluations (SIGTERM) resumes to exactly the same curve.
+    struct SavedCurve: Codable {
+        var points: [GLUECurvePoint]
+        var pendingLossSum: Double
+        var pendingLossCount: Int
+    }
     public init(directory: URL, sourceDirectory: URL) { self.directory = directory; self.sourceDirectory = sourceDirectory }
 }
 
@@ -133,11 +141,15 @@ public enum GLUERunner {
         }
 
         var curve: [GLUECurvePoint] = []
+        var lossSum = 0.0, lossCount = 0
         var resumed = false
         if let checkpoint, let dir = TrainerCheckpoint.latest(in: checkpoint.directory) {
             try TrainerCheckpoint.resume(tuner, from: dir)
             let file = dir.appendingPathComponent(Checkpointing.curveFile)
-            do { curve = try JSONDecoder().decode([GLUECurvePoint].self, from: Data(contentsOf: file)) } catch {
+            do {
+                let saved = try JSONDecoder().decode(Checkpointing.SavedCurve.self, from: Data(contentsOf: file))
+                curve = saved.points; lossSum = saved.pendingLossSum; lossCount = saved.pendingLossCount
+            } catch {
                 throw RuntimeError("\(file.path): cannot read the saved dev curve (\(error)); delete \(checkpoint.directory.path) to start this job over")
             }
             resumed = true
@@ -157,7 +169,6 @@ public enum GLUERunner {
             progress(.evaluation(p))
         }
 
-        var lossSum = 0.0, lossCount = 0
         let result = try tuner.train(train, evalSets: evalSets, observer: { event in
             switch event {
             case .step(let step, let total, let loss):
@@ -177,7 +188,8 @@ public enum GLUERunner {
             }
         }, checkpoint: checkpoint.map { c in
             { t in try TrainerCheckpoint.save(t, sourceDirectory: c.sourceDirectory, to: c.directory,
-                                              extraFiles: [Checkpointing.curveFile: try JSONEncoder().encode(curve)]) }
+                                              extraFiles: [Checkpointing.curveFile: try JSONEncoder().encode(
+                                                  Checkpointing.SavedCurve(points: curve, pendingLossSum: lossSum, pendingLossCount: lossCount))]) }
         })
         if let checkpoint { TrainerCheckpoint.remove(checkpoint.directory) }   // finished: the state is no longer needed
 

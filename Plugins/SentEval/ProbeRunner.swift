@@ -109,7 +109,8 @@ public struct ProbeRunner: Sendable {
             while let i = results.claim() {
                 let job = jobs[i]
                 let outcome = Result {
-                    try ProbeTrainer.fit(input: targets[job.target], train: train, dev: dev, test: test, classes: classes,
+                    try StopRequest.check("probe fit \(i + 1) of \(jobs.count)")
+                    return try ProbeTrainer.fit(input: targets[job.target], train: train, dev: dev, test: test, classes: classes,
                                          config: config, l2: config.l2Grid[job.l2], seed: seeds[job.seed])
                 }
                 results.store(outcome, at: i) { progress?($0, jobs.count) }

@@ -8,7 +8,11 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a suite: every model × variant × task × seed job not already finished, then results, reports and the baseline gate.",
-        discussion: "Exit status: 0 done (within tolerance), 1 regression against the suite's baseline, 2 usage or data error, or failed jobs.")
+        discussion: """
+            Exit status: 0 done (within tolerance), 1 regression against the suite's baseline, 2 usage or data error, or failed \
+            or missing jobs, 143 (130) stopped by SIGTERM (SIGINT): the job in progress is left, with its checkpoint when \
+            it saves them, for the next run.
+            """)
 
     @Argument(help: "The suite YAML file.")
     var suite: String
@@ -31,10 +35,18 @@ struct RunCommand: ParsableCommand {
     var failFast = false
     @Option(help: "Tolerance for the baseline gate, overriding the suite's: abs:X, rel:X, std:K, or METRIC=abs:X (repeatable).")
     var tolerance: [String] = []
+    @Option(name: .customLong("max-attempts"), help: "A job whose plugin failed this many times (in any process on this output directory) is not run again.")
+    var maxAttempts = 2
+    @Flag(help: "Run jobs only (take the next free job until none is left), leaving results and reports to `--finalize`: what each task of a Slurm array does.")
+    var worker = false
+    @Flag(help: "Run no job: write results, reports and the gate from the job records there are (a Slurm array's finalize step).")
+    var finalize = false
 
     func validate() throws {
         try OptionRules.check(limit, RunOptions.limitRule, option: "--limit")
         try OptionRules.check(threads, Compute.threadsRule, option: "--threads")
+        try OptionRules.check(maxAttempts, RunOptions.maxAttemptsRule, option: "--max-attempts")
+        if worker && finalize { throw ValidationError("--worker and --finalize exclude each other: a worker runs jobs, finalize runs none") }
     }
 
     func run() throws {
@@ -48,6 +60,9 @@ struct RunCommand: ParsableCommand {
         noteNarrowBLASKernels()
         options.logSamples = logSamples
         options.failFast = failFast
+        options.maxAttempts = maxAttempts
+        options.mode = worker ? .worker : finalize ? .finalize : .complete
+        StopRequest.install()
         options.tolerance = try reportingErrors { try parseTolerances(tolerance) }
         let summary = try reportingErrors {
             options.shard = try shard.map { try Shard(parsing: $0) }
@@ -57,8 +72,10 @@ struct RunCommand: ParsableCommand {
         for note in summary.notes { printError("bermo: note: \(note)") }
         if let comparison = summary.comparison { print(ComparisonTable.text(comparison), terminator: "") }
         if !summary.failures.isEmpty {
-            for f in summary.failures { printError("bermo: failed: \(f.task) · \(f.variant) · seed \(f.seed): \(f.error)") }
-            printError("bermo: rerun the same command to retry the failed jobs (finished ones are kept)")
+            for f in summary.failures {
+                printError("bermo: failed: \(f.task) · \(f.variant) · seed \(f.seed)" + (f.attempts.map { " (\($0) attempt(s))" } ?? "") + ": \(f.error)")
+            }
+            printError("bermo: rerun the same command to retry the failed jobs up to --max-attempts \(maxAttempts) (finished ones are kept)")
         }
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
     }

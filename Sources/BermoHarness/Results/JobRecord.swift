@@ -74,6 +74,13 @@ public struct JobFailure: Codable, Sendable, Equatable {
     public var model: String
     public var seed: Int
     public var error: String
+    /// How many times it has failed (absent in results of bermo 0.1).
+    public var attempts: Int?
+
+    public init(id: String, task: String, variant: String, model: String, seed: Int, error: String, attempts: Int? = nil) {
+        self.id = id; self.task = task; self.variant = variant; self.model = model; self.seed = seed; self.error = error
+        self.attempts = attempts
+    }
 }
 
 /// JSON coding shared by every harness file: NaN and infinities are written as strings rather than

@@ -3,7 +3,10 @@ import Foundation
 /// Where a run's files live inside its output directory.
 ///
 ///     results.json   summary.md   junit.xml   plots/<task>-<series>.svg
+///     plan.json      every job of the suite (what `bermo status` counts)
 ///     jobs/<id>.json              one per finished job (the resume state)
+///     jobs/<id>.lease             while a process runs the job
+///     jobs/<id>.failed.json       the failed attempts of a job (see `JobFailures`)
 ///     samples/<id>.jsonl          with --log-samples
 ///     artifacts/<id>/             per-job files a plugin writes
 public struct OutputLayout: Sendable {
@@ -16,6 +19,8 @@ public struct OutputLayout: Sendable {
     public func samples(_ id: String) -> URL { samples.appendingPathComponent("\(id).jsonl") }
     public func artifacts(_ id: String) -> URL { root.appendingPathComponent("artifacts/\(id)", isDirectory: true) }
     public var results: URL { root.appendingPathComponent("results.json") }
+    /// The suite's jobs, written when a run or a submission starts, so `bermo status` knows what is pending.
+    public var plan: URL { root.appendingPathComponent("plan.json") }
     public var summary: URL { root.appendingPathComponent("summary.md") }
     public var junit: URL { root.appendingPathComponent("junit.xml") }
     public var plots: URL { root.appendingPathComponent("plots", isDirectory: true) }
@@ -50,7 +55,8 @@ public struct JobStore: Sendable {
 
     func jobFiles() -> [URL] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: layout.jobs.path)) ?? []
-        return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().map { layout.jobs.appendingPathComponent($0) }
+        return names.filter { $0.hasSuffix(".json") && !$0.hasSuffix(".failed.json") && !$0.hasPrefix(".") }.sorted()
+            .map { layout.jobs.appendingPathComponent($0) }
     }
 
     /// Every readable record in `jobs/` (hidden temporary files are skipped).

@@ -1,6 +1,18 @@
 import BermoRuntime
 import Foundation
 
+/// What a `bermo run` process does with the suite's jobs.
+public enum RunMode: Sendable, Equatable {
+    /// Run every job not finished (or held by another process), then write results, reports and the gate.
+    case complete
+    /// Run jobs (taking the next free one until none is left, as an array task does) but leave results and
+    /// reports to the finalize step, so tasks ending at different times do not write them over each other.
+    case worker
+    /// Run nothing: write results, reports and the gate from the job records there are (a Slurm array's
+    /// dependent job); jobs without a record are listed as failed or missing.
+    case finalize
+}
+
 /// How `bermo run` runs a suite.
 public struct RunOptions: Sendable {
     /// Overrides the suite's `output_dir`; when both are absent, `results/<suite>` in the working directory.
@@ -23,6 +35,11 @@ public struct RunOptions: Sendable {
     public var cacheDirectory: URL
     /// Stop at the first job that throws (default: carry on and report every failure at the end).
     public var failFast = false
+    public var mode = RunMode.complete
+    /// A job whose plugin threw this many times (in any process sharing the output directory) is not run
+    /// again but reported as failed.
+    public var maxAttempts = 2
+    public static let maxAttemptsRule = SettingRule<Int>.in(1...100)
     /// Command-line tolerances, overriding the suite's (see `TolerancePolicy.tolerance(for:overriddenBy:)`).
     public var tolerance = TolerancePolicy()
 
@@ -45,10 +62,16 @@ public struct RunSummary: Sendable {
     public let outputDirectory: URL
     /// Notes for the user (why the gate was skipped, …).
     public let notes: [String]
+    /// Set when a stop request (SIGTERM, SIGINT) ended the run early; the job in progress was left for a
+    /// later run and no results were written.
+    public var interrupted: Interrupted? = nil
+    /// Jobs of the plan with no record at the end (finalize: not run, or still running elsewhere).
+    public var missing: [String] = []
 
-    /// 0: fine; 1: the gate found a regression; 2: jobs failed.
+    /// 0: fine; 1: the gate found a regression; 2: jobs failed or are missing; 128 + signal when stopped.
     public var exitCode: Int32 {
-        if !failures.isEmpty { return 2 }
+        if let interrupted { return 128 + interrupted.signal }
+        if !failures.isEmpty || !missing.isEmpty { return 2 }
         if comparison?.hasRegression == true { return 1 }
         return 0
     }

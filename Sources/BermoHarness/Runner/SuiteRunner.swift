@@ -30,27 +30,70 @@ public final class SuiteRunner: Sendable {
     public func run(_ prepared: PreparedSuite) throws -> RunSummary {
         Compute.configure(threads: options.threads)
         let layout = OutputLayout(outputDirectory(for: prepared.suite))
-        let store = JobStore(layout)
+        let plan = try self.plan(prepared)
+        try FileManager.default.createDirectory(at: layout.root, withIntermediateDirectories: true)
+        try HarnessJSON.write(PlanDocument(suite: prepared.suite, jobs: plan.jobs), to: layout.plan)
+        let selected = plan.jobs(in: options.shard)
+        var work = options.mode == .finalize ? Work() : try runJobs(selected, of: prepared, layout: layout)
+        if let interrupted = work.interrupted {
+            console.log("bermo: \(interrupted); finished jobs are kept, the rest run when this command is run again")
+        }
+        guard options.mode != .worker, work.interrupted == nil else {
+            return RunSummary(results: ResultsDocument.build(suite: suiteInfo(prepared), plannedJobs: plan.jobs.map(\.id), records: work.records,
+                                                             failures: work.failures, shard: options.shard?.description, limit: options.limit,
+                                                             threads: options.threads),
+                              records: work.records, ran: work.ran, reused: work.reused, failures: work.failures, comparison: nil,
+                              outputDirectory: layout.root, notes: work.notes, interrupted: work.interrupted)
+        }
+        // Jobs left to other processes (or, when finalizing, every job) count when they have finished by now.
+        let store = JobStore(layout), failures = JobFailures(layout)
+        var missing: [Job] = []
+        for job in selected where !work.records.contains(where: { $0.id == job.id }) && !work.failures.contains(where: { $0.id == job.id }) {
+            if let record = finishedRecord(job.id, store: store, notes: &work) { work.reuse(record) }
+            else if let failed = failures.attempts(job.id), failed.attempts.count >= options.maxAttempts { work.failures.append(failed.failure) }
+            else { missing.append(job) }
+        }
+        return try finish(prepared, plan: plan, layout: layout, work: work, missing: missing)
+    }
+
+    /// What running (part of) the jobs produced.
+    struct Work {
+        var records: [JobRecord] = [], ran: [String] = [], reused: [String] = [], failures: [JobFailure] = []
+        var notes: [String] = []
+        var interrupted: Interrupted?
+        /// Records of another bermo release reused because `--reuse-other-versions` asked for it.
+        var otherVersions: [JobRecord] = []
+        mutating func reuse(_ record: JobRecord) { records.append(record); reused.append(record.id) }
+    }
+
+    func plan(_ prepared: PreparedSuite) throws -> JobPlan {
         let hashes = FileHashCache(file: options.cacheDirectory.appendingPathComponent("file-hashes.json"))
         let console = self.console
         let plan = try JobPlanner(hashes: hashes, limit: options.limit, log: { console.log("bermo: \($0)") }).plan(prepared)
         if let missing = plan.missingDataError(dataDirectory: options.dataDirectory, source: options.dataDirectorySource) { throw missing }
+        return plan
+    }
 
-        let selected = plan.jobs(in: options.shard)
-        let withModel = prepared.suite.models.count > 1
-        // Results computed by another release of bermo are rerun, or reused only when asked and then listed.
-        var otherVersions: [JobRecord] = []
-        func finished(_ id: String) -> JobRecord? {
-            guard !options.force, let record = store.record(id) else { return nil }
-            guard record.bermo.version == BermoVersion.version else {
-                guard options.reuseOtherVersions else { return nil }
-                otherVersions.append(record)
-                return record
-            }
+    /// The finished record of `id` this run may use: none with `--force`; one of another bermo release only
+    /// with `--reuse-other-versions` (then listed).
+    func finishedRecord(_ id: String, store: JobStore, notes work: inout Work) -> JobRecord? {
+        guard !options.force, let record = store.record(id) else { return nil }
+        guard record.bermo.version == BermoVersion.version else {
+            guard options.reuseOtherVersions else { return nil }
+            work.otherVersions.append(record)
             return record
         }
+        return record
+    }
+
+    /// Runs the jobs not finished, not held by another process and not failed `maxAttempts` times, in plan
+    /// order, each under a claim; stops early on a stop request.
+    func runJobs(_ selected: [Job], of prepared: PreparedSuite, layout: OutputLayout) throws -> Work {
+        let store = JobStore(layout), failureLog = JobFailures(layout)
+        let withModel = prepared.suite.models.count > 1
+        var work = Work()
         var existing: [String: JobRecord] = [:]
-        for job in selected { existing[job.id] = finished(job.id) }
+        for job in selected { existing[job.id] = finishedRecord(job.id, store: store, notes: &work) }
         let oldSchema = store.otherSchemaVersions()
         if !oldSchema.isEmpty {
             console.log("bermo: note: \(oldSchema.count) job file(s) in \(layout.jobs.path) were written by an earlier bermo "
@@ -64,68 +107,84 @@ public final class SuiteRunner: Sendable {
                 + "`--reuse-other-versions` reuses them instead")
         }
         let tracker = ProgressTracker(total: selected.count, toRun: selected.count - existing.count)
-
         let claims = JobClaims(layout)
-        var records: [JobRecord] = [], ran: [String] = [], reused: [String] = [], failures: [JobFailure] = []
-        var elsewhere: [Job] = []
-        func reuse(_ record: JobRecord) { records.append(record); reused.append(record.id) }
         for (k, job) in selected.enumerated() {
-            if let record = existing[job.id] { reuse(record); continue }
+            if let record = existing[job.id] { work.reuse(record); continue }
             let name = job.name(withModel: withModel)
+            if let failed = failureLog.attempts(job.id), failed.attempts.count >= options.maxAttempts {
+                console.log("bermo: [\(k + 1)/\(selected.count)] \(name): failed \(failed.attempts.count) time(s), not retried "
+                    + "(last: \(failed.attempts.last?.error ?? "?")); raise --max-attempts or delete \(failureLog.file(job.id).path) to retry")
+                work.failures.append(failed.failure)
+                continue
+            }
+            do { try StopRequest.check("job \(k + 1) of \(selected.count), before it started") } catch let stop as Interrupted {
+                work.interrupted = stop
+                break
+            }
             if case .heldBy(let holder) = try claims.claim(job.id) {
                 console.log("bermo: [\(k + 1)/\(selected.count)] \(name): being run by another process (\(holder)); left to it")
-                elsewhere.append(job)
                 continue
             }
             defer { claims.release(job.id) }
             // Another process may have finished the job since the plan was made; it wrote the record before
             // releasing its claim, so with the claim held any record there is complete.
-            if let record = finished(job.id) { reuse(record); continue }
+            if let record = finishedRecord(job.id, store: store, notes: &work) { work.reuse(record); continue }
             tracker.start(index: k + 1, name: name)
             console.status(tracker.line(fraction: 0, note: ""))
             do {
                 let record = try execute(job, suite: prepared.suite.name, layout: layout, tracker: tracker, name: name)
                 try store.write(record)
-                records.append(record); ran.append(job.id)
+                failureLog.clear(job.id)
+                work.records.append(record); work.ran.append(job.id)
                 console.log("bermo: [\(k + 1)/\(selected.count)] \(name): \(Self.describe(record))")
+            } catch let stop as Interrupted {
+                console.log("bermo: [\(k + 1)/\(selected.count)] \(name): \(stop)")
+                work.interrupted = stop
+                break
             } catch {
-                let failure = JobFailure(id: job.id, task: job.task.id, variant: job.variant.name, model: job.model.name, seed: job.seed,
-                                         error: "\(error)")
-                failures.append(failure)
-                console.log("bermo: [\(k + 1)/\(selected.count)] \(name): FAILED: \(error)")
+                let attempts = (try? failureLog.record(job, error: "\(error)"))?.attempts.count ?? 1
+                work.failures.append(JobFailure(id: job.id, task: job.task.id, variant: job.variant.name, model: job.model.name,
+                                                seed: job.seed, error: "\(error)", attempts: attempts))
+                console.log("bermo: [\(k + 1)/\(selected.count)] \(name): FAILED (attempt \(attempts) of \(options.maxAttempts)): \(error)")
                 if options.failFast { break }
             }
             tracker.finish()
         }
         console.endStatus()
-        // Jobs left to other processes count when they have finished by now; the last process to finish
-        // writes the complete results.
-        var unfinished: [Job] = []
-        for job in elsewhere {
-            if let record = finished(job.id) { reuse(record) } else { unfinished.append(job) }
-        }
+        return work
+    }
 
-        let suiteInfo = ResultsDocument.SuiteInfo(name: prepared.suite.name, hash: prepared.suite.hash, file: prepared.suite.file,
-                                                  description: prepared.suite.description, tolerance: prepared.suite.tolerance.json)
-        let results = ResultsDocument.build(suite: suiteInfo, plannedJobs: plan.jobs.map(\.id), records: records, failures: failures,
-                                            shard: options.shard?.description, limit: options.limit, threads: options.threads)
+    func suiteInfo(_ prepared: PreparedSuite) -> ResultsDocument.SuiteInfo {
+        ResultsDocument.SuiteInfo(name: prepared.suite.name, hash: prepared.suite.hash, file: prepared.suite.file,
+                                  description: prepared.suite.description, tolerance: prepared.suite.tolerance.json)
+    }
+
+    /// Writes results, reports and the gate's verdict from the records there are.
+    func finish(_ prepared: PreparedSuite, plan: JobPlan, layout: OutputLayout, work: Work, missing: [Job]) throws -> RunSummary {
+        let results = ResultsDocument.build(suite: suiteInfo(prepared), plannedJobs: plan.jobs.map(\.id), records: work.records,
+                                            failures: work.failures, shard: options.shard?.description, limit: options.limit,
+                                            threads: options.threads)
         try HarnessJSON.write(results, to: layout.results)
 
-        var notes: [String] = []
-        let reusedOld = Dictionary(otherVersions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var notes = work.notes
+        let reusedOld = Dictionary(work.otherVersions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         if !reusedOld.isEmpty {
             notes.append("\(reusedOld.count) job(s) were reused from another bermo release (--reuse-other-versions): "
                 + reusedOld.values.sorted { $0.id < $1.id }.map { "\($0.task) · \($0.variantName) · seed \($0.seed) (bermo \($0.bermo.version))" }
                     .joined(separator: "; "))
         }
-        if !unfinished.isEmpty {
-            notes.append("\(unfinished.count) job(s) are still being run by another process; results.json is complete once the last "
-                + "process finishes (or rerun this command then to collect them)")
+        // A job with no record is still running elsewhere, or (when finalizing) was never run to the end.
+        if !missing.isEmpty {
+            notes.append(options.mode == .finalize
+                ? "\(missing.count) job(s) have no result: \(missing.prefix(5).map { $0.name(withModel: false) }.joined(separator: "; "))"
+                    + (missing.count > 5 ? "; …" : "") + ". `bermo status` says why; run the suite again (or resubmit) to finish them"
+                : "\(missing.count) job(s) are still being run by another process; results.json is complete once the last "
+                    + "process finishes (or rerun this command then to collect them)")
         }
         var comparison: Comparison?
         if let baseline = prepared.suite.baseline {
-            if !unfinished.isEmpty {
-                notes.append("the baseline was not applied because jobs are still running elsewhere")
+            if !missing.isEmpty {
+                notes.append("the baseline was not applied because jobs are missing")
             } else if options.shard != nil {
                 notes.append("the baseline was not applied to one shard: merge the shards with `bermo merge`, then run `bermo compare`")
             } else if options.limit != nil {
@@ -134,9 +193,12 @@ public final class SuiteRunner: Sendable {
                 comparison = try Comparator(cli: options.tolerance).compare(current: results, baseline: ResultsDocument.read(baseline))
             }
         }
-        try ReportWriter(layout: layout).write(results: results, records: records, comparison: comparison)
-        return RunSummary(results: results, records: records, ran: ran, reused: reused, failures: failures,
-                          comparison: comparison, outputDirectory: layout.root, notes: notes)
+        try ReportWriter(layout: layout).write(results: results, records: work.records, comparison: comparison)
+        var summary = RunSummary(results: results, records: work.records, ran: work.ran, reused: work.reused, failures: work.failures,
+                                 comparison: comparison, outputDirectory: layout.root, notes: notes)
+        // Another process's jobs are not this run's failure; when finalizing, every job is this run's.
+        if options.mode == .finalize { summary.missing = missing.map(\.id) }
+        return summary
     }
 
     /// Runs one job through its plugin and turns the outcome into a record.

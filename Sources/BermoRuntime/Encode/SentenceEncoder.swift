@@ -47,8 +47,9 @@ public final class SentenceEncoder: Sendable {
         var out = PooledFeatures(count: encodings.count, layers: layers, dim: H, poolings: poolings)
         let order = encodings.indices.sorted { encodings[$0].inputIds.count < encodings[$1].inputIds.count }
         var done = 0
-        activations.withLock { activations in
+        try activations.withLock { activations in
             for start in stride(from: 0, to: order.count, by: batchSize) {
+                try StopRequest.check("encoding sentence \(start) of \(order.count)")
                 let members = Array(order[start..<min(start + batchSize, order.count)])
                 let batch = PackedBatch(sequences: members.map { (encodings[$0].inputIds, encodings[$0].tokenTypeIds) },
                                         heads: model.config.numAttentionHeads)

@@ -124,6 +124,7 @@ public final class FineTuner {
             lastLoss = loss
             observer(.step(step: step, total: total, loss: loss))
             let evalNow = step == total || (config.evalSteps.map { step % $0 == 0 } ?? false)
+            var savedNow = false
             if evalNow {
                 var (entry, predictions) = evaluationEntry(evalSets: evalSets, encodings: devEncs, loss: loss,
                                                            lr: rates[.encoder].map { $0 * factor },
@@ -132,7 +133,7 @@ public final class FineTuner {
                 entry.collapsed = collapsed
                 history.append(entry)
                 observer(.evaluation(entry))
-                try checkpoint?(self)
+                if let checkpoint { try checkpoint(self); savedNow = true }
                 count(collapsed: collapsed)
                 if let patience = config.collapsePatience, constantEvals >= patience {
                     status = .diverged; divergedAt = step
@@ -140,6 +141,12 @@ public final class FineTuner {
                     observer(.diverged(step: step, reason: reason!))
                     break
                 }
+            }
+            // A stop request (SIGTERM before Slurm kills the task) ends the run between two steps, with a
+            // checkpoint when the caller keeps one, so a rerun continues from exactly here.
+            if StopRequest.isRequested && step < total {
+                if let checkpoint, !savedNow { try checkpoint(self); savedNow = true }
+                try StopRequest.check("training step \(step) of \(total)" + (savedNow ? " (checkpoint saved)" : " (no checkpoint: the job reruns)"))
             }
         }
         _ = lastLoss
