@@ -234,8 +234,8 @@ public enum GLUEDownloads {
 
     /// curl when it is installed (follows redirects, fails on HTTP errors, retries), else URLSession.
     public static let defaultTransport: Transport = { url, destination in
-        if let curl = executable("curl") {
-            let r = try run(curl, ["-fsSL", "--retry", "2", "--connect-timeout", "30", "-o", destination.path, url.absoluteString])
+        if let curl = ChildProcess.locate("curl") {
+            let r = try ChildProcess.run(curl, ["-fsSL", "--retry", "2", "--connect-timeout", "30", "-o", destination.path, url.absoluteString])
             guard r.status == 0 else {
                 throw RuntimeError("could not download \(url.absoluteString) (curl exit status \(r.status): \(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines))). Check the network connection (curl honours HTTPS_PROXY); offline, download the file elsewhere and pass its folder with --from: it is verified either way")
             }
@@ -290,11 +290,11 @@ public enum GLUEDownloads {
     /// Extracts `zip` into `folder` with unzip, or Python's zipfile module when unzip is absent.
     static func unzip(_ zip: URL, into folder: URL) throws {
         try makeDirectory(folder)
-        let r: (status: Int32, stderr: String)
-        if let unzip = executable("unzip") {
-            r = try run(unzip, ["-q", "-o", zip.path, "-d", folder.path])
-        } else if let python = executable("python3") {
-            r = try run(python, ["-m", "zipfile", "-e", zip.path, folder.path])
+        let r: ChildProcess.Outcome
+        if let unzip = ChildProcess.locate("unzip") {
+            r = try ChildProcess.run(unzip, ["-q", "-o", zip.path, "-d", folder.path])
+        } else if let python = ChildProcess.locate("python3") {
+            r = try ChildProcess.run(python, ["-m", "zipfile", "-e", zip.path, folder.path])
         } else {
             throw RuntimeError("extracting \(zip.lastPathComponent) needs unzip or python3; install one (Debian: apt-get install unzip)")
         }
@@ -336,29 +336,7 @@ public enum GLUEDownloads {
         }
     }
 
-    static func executable(_ name: String) -> URL? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for dir in path.split(separator: ":") {
-            let candidate = URL(fileURLWithPath: String(dir)).appendingPathComponent(name)
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return nil
-    }
 
-    static func run(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, stderr: String) {
-        let p = Process()
-        p.executableURL = executable
-        p.arguments = arguments
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        do { try p.run() } catch {
-            throw RuntimeError("cannot run \(executable.path): \(error.localizedDescription)")
-        }
-        let data = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
 }
 
 private final class ResultBox: Sendable {

@@ -7,8 +7,8 @@ struct Bermo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bermo",
         abstract: "Evaluate, fine-tune and prune BERT and BERMo on CPU.",
-        subcommands: [RunCommand.self, ValidateCommand.self, ExplainCommand.self, CompareCommand.self, MergeCommand.self,
-                      ReportCommand.self, EncodeCommand.self, FinetuneCommand.self, ModelCommand.self, DataCommand.self, BenchCommand.self]
+        subcommands: [RunCommand.self, SubmitCommand.self, ValidateCommand.self, ExplainCommand.self, CompareCommand.self, MergeCommand.self,
+                      ReportCommand.self, StatusCommand.self, EncodeCommand.self, FinetuneCommand.self, ModelCommand.self, DataCommand.self, BenchCommand.self]
     )
 
     /// Usage errors exit with 2 rather than ArgumentParser's 64, so every harness command follows one

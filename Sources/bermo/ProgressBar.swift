@@ -1,4 +1,5 @@
 import Foundation
+import BermoHarness
 
 /// A one-line progress bar on stderr: count, rate and ETA, redrawn at most 5 times a second.
 /// Quiet when stderr is not a terminal except for a final line, so logs stay readable.
@@ -40,11 +41,7 @@ final class ProgressBar {
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
         let eta = rate > 0 ? Double(total - done) / rate : 0
         return String(format: "%@ %@ %d/%d  %.1f/s  %@ %@", label, bar, done, total, rate,
-                      done < total ? "ETA " + Self.clock(eta) : "in " + Self.clock(elapsed), extra)
+                      done < total ? "ETA " + Format.duration(eta) : "in " + Format.duration(elapsed), extra)
     }
 
-    static func clock(_ s: Double) -> String {
-        let t = Int(s.rounded())
-        return t >= 3600 ? String(format: "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60) : String(format: "%d:%02d", t / 60, t % 60)
-    }
 }

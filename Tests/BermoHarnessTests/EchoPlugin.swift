@@ -35,6 +35,10 @@ struct EchoPlugin: TaskPlugin {
     var counter = InvocationCounter()
     /// Throw on this invocation (1-based), simulating a process killed in the middle of a suite.
     var failOnCall: Int?
+    /// Throw on every invocation (a job that always fails).
+    var alwaysFail = false
+    /// Stop on this invocation as a SIGTERM would (`Interrupted`), without touching the process-wide flag.
+    var interruptOnCall: Int?
 
     func prepare(_ config: Config, context: PrepareContext) throws -> any PreparedTask {
         EchoTask(plugin: self, config: config, dataFiles: config.data.map { context.dataFile($0, fetch: "bermo data fetch echo") })
@@ -59,7 +63,8 @@ struct EchoTask: PreparedTask {
 
     func run(_ job: JobContext) throws -> JobOutcome {
         let call = plugin.counter.record(job.id)
-        if call == plugin.failOnCall { throw Crash(call: call) }
+        if call == plugin.failOnCall || plugin.alwaysFail { throw Crash(call: call) }
+        if call == plugin.interruptOnCall { throw Interrupted(signal: SIGTERM, at: "echo call \(call)") }
         if sleep > 0 { Thread.sleep(forTimeInterval: sleep) }
         job.progress(0.5, "halfway")
         if job.variant.name == skipVariant { return .skipped("echo does not apply to \(job.variant.name)") }

@@ -12,6 +12,12 @@ public enum Format {
 
     public static func signed(_ x: Double) -> String { (x >= 0 ? "+" : "") + number(x) }
 
+    /// A duration as a clock: `3:12`, `1:02:03`.
+    public static func duration(_ seconds: Double) -> String {
+        let t = Int(max(0, seconds).rounded())
+        return t >= 3600 ? String(format: "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60) : String(format: "%d:%02d", t / 60, t % 60)
+    }
+
     /// `0.8123 ± 0.0040 (n=3)`, or `0.8123 (n=1)` when the std is undefined.
     public static func meanStd(_ a: Aggregate) -> String {
         a.std.map { "\(number(a.mean)) ± \(number($0)) (n=\(a.n))" } ?? "\(number(a.mean)) (n=\(a.n))"

@@ -41,14 +41,10 @@ final class ProgressTracker: Sendable {
             if fraction > 0 { text += String(format: "  %3.0f%%", fraction * 100) }
             if !note.isEmpty { text += " \(note)" }
             if let currentLeft, let perJob {
-                text += "  ETA " + Self.clock(currentLeft + perJob * Double(max(0, s.remaining - 1)))
+                text += "  ETA " + Format.duration(currentLeft + perJob * Double(max(0, s.remaining - 1)))
             }
             return text
         }
     }
 
-    static func clock(_ seconds: Double) -> String {
-        let t = Int(seconds.rounded())
-        return t >= 3600 ? String(format: "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60) : String(format: "%d:%02d", t / 60, t % 60)
-    }
 }

@@ -40,6 +40,9 @@ public struct RunOptions: Sendable {
     /// again but reported as failed.
     public var maxAttempts = 2
     public static let maxAttemptsRule = SettingRule<Int>.in(1...100)
+    /// Seconds after which a lease its holder stopped renewing may be taken over by another process.
+    public var leaseTimeout = 300
+    public static let leaseTimeoutRule = SettingRule<Int>.in(5...86_400)
     /// Command-line tolerances, overriding the suite's (see `TolerancePolicy.tolerance(for:overriddenBy:)`).
     public var tolerance = TolerancePolicy()
 

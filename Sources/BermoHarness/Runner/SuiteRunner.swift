@@ -66,7 +66,8 @@ public final class SuiteRunner: Sendable {
         mutating func reuse(_ record: JobRecord) { records.append(record); reused.append(record.id) }
     }
 
-    func plan(_ prepared: PreparedSuite) throws -> JobPlan {
+    /// The suite's jobs with their ids; throws when data files are missing (listing them and how to fetch them).
+    public func plan(_ prepared: PreparedSuite) throws -> JobPlan {
         let hashes = FileHashCache(file: options.cacheDirectory.appendingPathComponent("file-hashes.json"))
         let console = self.console
         let plan = try JobPlanner(hashes: hashes, limit: options.limit, log: { console.log("bermo: \($0)") }).plan(prepared)

