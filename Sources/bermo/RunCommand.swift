@@ -29,12 +29,15 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var data: SuiteDataOptions
     @Flag(name: .customLong("fail-fast"), help: "Stop at the first job that fails (default: run the others, then exit 2).")
     var failFast = false
+    @Option(name: .customLong("lease-timeout"), help: "Seconds a job may go without a heartbeat before another process takes it over (several processes on one output directory; renewed every fifth of that).")
+    var leaseTimeout: Int = JobLeases.defaultTimeout
     @Option(help: "Tolerance for the baseline gate, overriding the suite's: abs:X, rel:X, std:K, or METRIC=abs:X (repeatable).")
     var tolerance: [String] = []
 
     func validate() throws {
         try OptionRules.check(limit, RunOptions.limitRule, option: "--limit")
         try OptionRules.check(threads, Compute.threadsRule, option: "--threads")
+        try OptionRules.check(leaseTimeout, RunOptions.leaseTimeoutRule, option: "--lease-timeout")
     }
 
     func run() throws {
@@ -48,6 +51,7 @@ struct RunCommand: ParsableCommand {
         noteNarrowBLASKernels()
         options.logSamples = logSamples
         options.failFast = failFast
+        options.leaseTimeout = leaseTimeout
         options.tolerance = try reportingErrors { try parseTolerances(tolerance) }
         let summary = try reportingErrors {
             options.shard = try shard.map { try Shard(parsing: $0) }

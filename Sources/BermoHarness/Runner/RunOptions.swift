@@ -23,6 +23,11 @@ public struct RunOptions: Sendable {
     public var cacheDirectory: URL
     /// Stop at the first job that throws (default: carry on and report every failure at the end).
     public var failFast = false
+    /// Seconds a job's lease may go unrenewed before another process takes the job over (`--lease-timeout`);
+    /// the holder renews it every fifth of that (see `JobLeases`).
+    public var leaseTimeout = JobLeases.defaultTimeout
+    /// The lease timeouts accepted: long enough for a heartbeat every 2 s, at most a week.
+    public static let leaseTimeoutRule = SettingRule<Int>.in(10...604_800)
     /// Command-line tolerances, overriding the suite's (see `TolerancePolicy.tolerance(for:overriddenBy:)`).
     public var tolerance = TolerancePolicy()
 

@@ -20,6 +20,7 @@ enum CommandOptions {
     static let table: [String: Kind] = [
         "run --output-dir": .text, "run --shard": .text, "run --limit": .number(RunOptions.limitRule),
         "run --threads": .number(Compute.threadsRule), "run --data-dir": .text, "run --tolerance": .text,
+        "run --lease-timeout": .number(RunOptions.leaseTimeoutRule),
         "validate --data-dir": .text,
         "explain --data-dir": .text, "explain --output-dir": .text, "explain --limit": .number(RunOptions.limitRule),
         "compare --baseline": .text, "compare --tolerance": .text,
