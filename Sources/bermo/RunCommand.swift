@@ -33,6 +33,8 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var data: SuiteDataOptions
     @Flag(name: .customLong("fail-fast"), help: "Stop at the first job that fails (default: run the others, then exit 2).")
     var failFast = false
+    @Option(name: .customLong("lease-timeout"), help: "Seconds a job may go without a heartbeat before another process takes it over (several processes on one output directory; renewed every fifth of that).")
+    var leaseTimeout: Int = JobLeases.defaultTimeout
     @Option(help: "Tolerance for the baseline gate, overriding the suite's: abs:X, rel:X, std:K, or METRIC=abs:X (repeatable).")
     var tolerance: [String] = []
     @Option(name: .customLong("max-attempts"), help: "A job whose plugin failed this many times (in any process on this output directory) is not run again.")
@@ -47,6 +49,7 @@ struct RunCommand: ParsableCommand {
         try OptionRules.check(threads, Compute.threadsRule, option: "--threads")
         try OptionRules.check(maxAttempts, RunOptions.maxAttemptsRule, option: "--max-attempts")
         if worker && finalize { throw ValidationError("--worker and --finalize exclude each other: a worker runs jobs, finalize runs none") }
+        try OptionRules.check(leaseTimeout, RunOptions.leaseTimeoutRule, option: "--lease-timeout")
     }
 
     func run() throws {
@@ -63,6 +66,7 @@ struct RunCommand: ParsableCommand {
         options.maxAttempts = maxAttempts
         options.mode = worker ? .worker : finalize ? .finalize : .complete
         StopRequest.install()
+        options.leaseTimeout = leaseTimeout
         options.tolerance = try reportingErrors { try parseTolerances(tolerance) }
         let summary = try reportingErrors {
             options.shard = try shard.map { try Shard(parsing: $0) }

@@ -44,12 +44,8 @@ struct SubmitSlurm: ParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Write and print the scripts and the sbatch lines; submit nothing and fetch nothing.")
     var dryRun = false
 
-    /// The most array tasks submitted by default: more than the jobs would only idle.
-    static let defaultTaskCap = 100
-    static let arrayRule = SettingRule<Int>.in(1...100_000)
-
     func validate() throws {
-        try OptionRules.check(array, Self.arrayRule, option: "--array")
+        try OptionRules.check(array, SlurmCommandRules.array, option: "--array")
         try OptionRules.check(cpusPerTask, Compute.threadsRule, option: "--cpus-per-task")
         try OptionRules.check(maxAttempts, RunOptions.maxAttemptsRule, option: "--max-attempts")
         try OptionRules.check(leaseTimeout, RunOptions.leaseTimeoutRule, option: "--lease-timeout")
@@ -89,7 +85,7 @@ struct SubmitSlurm: ParsableCommand {
                 printError("bermo: note: on local filesystems: \(local.joined(separator: ", ")); array tasks on other nodes will not "
                     + "see them (fine when the array runs on this node only)")
             }
-            var resources = SlurmJobScript.Resources(arrayTasks: array ?? min(max(remaining, 1), Self.defaultTaskCap), cpusPerTask: cpusPerTask)
+            var resources = SlurmJobScript.Resources(arrayTasks: array ?? min(max(remaining, 1), SlurmCommandRules.defaultTaskCap), cpusPerTask: cpusPerTask)
             resources.partition = partition; resources.account = account; resources.time = time; resources.mem = mem; resources.qos = qos
             resources.extra = sbatchArgs; resources.requeue = !noRequeue
             var runOptions = ["--max-attempts", String(maxAttempts), "--lease-timeout", String(leaseTimeout), "--data-dir", data.directory.path]

@@ -87,7 +87,7 @@ import Testing
         let plan = try PlanDocument.read(layout.plan)
         // Another process holds the fifth job's lease, renewed just now.
         let held = plan.jobs[4].id
-        try #"{"host": "node7", "pid": 4242, "slurm_array_job_id": "99", "slurm_array_task_id": "2", "acquired_at": "2026-12-07T10:00:00Z"}"#
+        try #"{"job": "x", "host": "node7", "pid": 4242, "slurm_array_job_id": "99", "slurm_array_task_id": "2", "attempt": 1, "started": "2026-12-07T10:00:00Z", "token": "t", "bermo": "0.2.0"}"#
             .write(to: layout.jobs.appendingPathComponent("\(held).lease"), atomically: true, encoding: .utf8)
         let status = try SuiteStatus.read(layout.root, maxAttempts: 1)
         #expect(status.totals.total == 12 && status.totals.done == 2 && status.totals.failed == 1)

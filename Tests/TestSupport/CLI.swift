@@ -56,3 +56,29 @@ public enum CLI {
 private final class PipeContents: @unchecked Sendable {
     var data = Data()
 }
+
+/// Runs `body` for every item and returns the results in order: as many at a time as there are cores
+/// (e.g. one-thread `bermo` subprocesses), or with `allAtOnce` every item at once on its own thread (processes
+/// that must race each other).
+public func inParallel<T: Sendable, R: Sendable>(_ items: [T], allAtOnce: Bool = false, _ body: @escaping @Sendable (T) -> R) -> [R] {
+    let results = ParallelResults<R>(count: items.count)
+    if allAtOnce {
+        let group = DispatchGroup()
+        for (i, item) in items.enumerated() {
+            group.enter()
+            Thread { results.set(i, body(item)); group.leave() }.start()
+        }
+        group.wait()
+    } else {
+        DispatchQueue.concurrentPerform(iterations: items.count) { i in results.set(i, body(items[i])) }
+    }
+    return results.values
+}
+
+private final class ParallelResults<R>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [R?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ value: R) { lock.withLock { slots[i] = value } }
+    var values: [R] { lock.withLock { slots.map { $0! } } }
+}

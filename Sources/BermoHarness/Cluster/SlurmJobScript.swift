@@ -103,3 +103,11 @@ public struct SlurmJobScript: Sendable {
         try AtomicFile.write(finalizeText, to: finalizeScript)
     }
 }
+
+/// The values `bermo submit slurm`'s numeric options accept (the others are `RunOptions`' and `Compute`'s).
+public enum SlurmCommandRules {
+    /// Array tasks: Slurm's own `MaxArraySize` default is 1001; clusters raise it, so only nonsense is refused.
+    public static let array = SettingRule<Int>.in(1...100_000)
+    /// Array tasks submitted when `--array` is not given, at most: one per unfinished job, but no more.
+    public static let defaultTaskCap = 100
+}

@@ -40,9 +40,11 @@ public struct RunOptions: Sendable {
     /// again but reported as failed.
     public var maxAttempts = 2
     public static let maxAttemptsRule = SettingRule<Int>.in(1...100)
-    /// Seconds after which a lease its holder stopped renewing may be taken over by another process.
-    public var leaseTimeout = 300
-    public static let leaseTimeoutRule = SettingRule<Int>.in(5...86_400)
+    /// Seconds a job's lease may go unrenewed before another process takes the job over (`--lease-timeout`);
+    /// the holder renews it every fifth of that (see `JobLeases`).
+    public var leaseTimeout = JobLeases.defaultTimeout
+    /// The lease timeouts accepted: long enough for a heartbeat every 2 s, at most a week.
+    public static let leaseTimeoutRule = SettingRule<Int>.in(10...604_800)
     /// Command-line tolerances, overriding the suite's (see `TolerancePolicy.tolerance(for:overriddenBy:)`).
     public var tolerance = TolerancePolicy()
 

@@ -3,8 +3,8 @@ import Foundation
 
 /// Runs a suite's jobs one after another (the runtime already uses every core inside a job), writing
 /// each finished job to its own file at once, so killing the process loses only the job in progress,
-/// and a rerun picks up where it stopped. Each job is claimed while it runs (`JobClaims`), so several
-/// processes started on one output directory share the jobs.
+/// and a rerun picks up where it stopped. Each job is leased while it runs (`JobLeases`), so several
+/// processes started on one output directory, on one host or many, share the jobs.
 public final class SuiteRunner: Sendable {
     public let registry: PluginRegistry
     public let options: RunOptions
@@ -108,7 +108,7 @@ public final class SuiteRunner: Sendable {
                 + "`--reuse-other-versions` reuses them instead")
         }
         let tracker = ProgressTracker(total: selected.count, toRun: selected.count - existing.count)
-        let claims = JobClaims(layout)
+        let leases = JobLeases(layout, timeout: Double(options.leaseTimeout), log: { [console] in console.log("bermo: \($0)") })
         for (k, job) in selected.enumerated() {
             if let record = existing[job.id] { work.reuse(record); continue }
             let name = job.name(withModel: withModel)
@@ -122,22 +122,31 @@ public final class SuiteRunner: Sendable {
                 work.interrupted = stop
                 break
             }
-            if case .heldBy(let holder) = try claims.claim(job.id) {
+            let lease: JobLease
+            switch try leases.acquire(job.id, name: name) {
+            case .acquired(let acquired): lease = acquired
+            case .heldBy(let holder):
                 console.log("bermo: [\(k + 1)/\(selected.count)] \(name): being run by another process (\(holder)); left to it")
                 continue
             }
-            defer { claims.release(job.id) }
+            defer { lease.release() }
             // Another process may have finished the job since the plan was made; it wrote the record before
-            // releasing its claim, so with the claim held any record there is complete.
+            // releasing its lease, so with the lease held any record there is complete.
             if let record = finishedRecord(job.id, store: store, notes: &work) { work.reuse(record); continue }
             tracker.start(index: k + 1, name: name)
             console.status(tracker.line(fraction: 0, note: ""))
             do {
                 let record = try execute(job, suite: prepared.suite.name, layout: layout, tracker: tracker, name: name)
-                try store.write(record)
-                failureLog.clear(job.id)
-                work.records.append(record); work.ran.append(job.id)
-                console.log("bermo: [\(k + 1)/\(selected.count)] \(name): \(Self.describe(record))")
+                // Taken over while this process was stopped past the lease timeout: the successor records the job.
+                if lease.confirm() {
+                    try store.write(record)
+                    failureLog.clear(job.id)
+                    work.records.append(record); work.ran.append(job.id)
+                    console.log("bermo: [\(k + 1)/\(selected.count)] \(name): \(Self.describe(record))")
+                } else {
+                    console.log("bermo: [\(k + 1)/\(selected.count)] \(name): lost its lease (\(lease.lostReason ?? "")); "
+                        + "its result is dropped and the job left to the process that took it over")
+                }
             } catch let stop as Interrupted {
                 console.log("bermo: [\(k + 1)/\(selected.count)] \(name): \(stop)")
                 work.interrupted = stop

@@ -51,8 +51,7 @@ public struct SuiteStatus: Codable, Sendable {
             throw HarnessError("\(layout.plan.path): no plan.json; pass the output directory of a `bermo run` or `bermo submit slurm` (bermo 0.2 or later)")
         }
         let plan = try PlanDocument.read(layout.plan)
-        let store = JobStore(layout), failures = JobFailures(layout), leases = LeaseFiles(layout)
-        let now = leases.filesystemNow()
+        let store = JobStore(layout), failures = JobFailures(layout), leases = JobLeases(layout, timeout: leaseTimeout)
         var entries: [Entry] = []
         for job in plan.jobs {
             var e = Entry(id: job.id, task: job.task, variant: job.variant, model: job.model, seed: job.seed, state: .pending)
@@ -61,10 +60,12 @@ public struct SuiteStatus: Codable, Sendable {
             if let record = store.record(job.id) {
                 e.state = .done; e.status = record.status; e.seconds = record.timing.seconds
                 e.attempts = nil; e.error = nil
-            } else if let lease = leases.read(job.id), now.timeIntervalSince(lease.renewedAt) <= leaseTimeout {
-                e.state = .running; e.host = lease.host; e.pid = lease.pid; e.slurmJob = lease.slurmJob
-                e.since = lease.since; e.heartbeatAt = Timestamp.string(lease.renewedAt)
-                e.heartbeatAge = max(0, now.timeIntervalSince(lease.renewedAt))
+            } else if let lease = leases.inspect(job.id), !lease.stale {
+                let h = lease.holder
+                e.state = .running; e.host = h?.host; e.pid = h.map { Int($0.pid) }
+                e.slurmJob = h?.slurmArrayJobId.map { "\($0)_\(h?.slurmArrayTaskId ?? "?")" } ?? h?.slurmJobId
+                e.since = h?.started; e.heartbeatAge = max(0, lease.silence)
+                e.heartbeatAt = Timestamp.string(Date(timeIntervalSinceNow: -max(0, lease.silence)))
             } else if let failed, failed.attempts.count >= maxAttempts {
                 e.state = .failed
             }

@@ -46,19 +46,3 @@ struct PinnedCLI: Sendable {
 }
 
 struct GoldenRunFailure: Error, CustomStringConvertible { let description: String }
-
-/// Runs `body` for every item, as many at a time as there are cores (each golden run is a one-thread
-/// subprocess), and returns the results in order.
-func inParallel<T: Sendable, R: Sendable>(_ items: [T], _ body: @escaping @Sendable (T) -> R) -> [R] {
-    let results = ParallelResults<R>(count: items.count)
-    DispatchQueue.concurrentPerform(iterations: items.count) { i in results.set(i, body(items[i])) }
-    return results.values
-}
-
-private final class ParallelResults<R>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [R?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ value: R) { lock.withLock { slots[i] = value } }
-    var values: [R] { lock.withLock { slots.map { $0! } } }
-}
