@@ -105,3 +105,24 @@ import Testing
         #expect(try SuiteStatus.read(layout.root, maxAttempts: 1, leaseTimeout: 300).totals.running == 0)
     }
 }
+
+extension RunModeTests {
+    @Test func aRunSweepsWhatKilledProcessesLeftInTheJobsFolderOnceItIsOld() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var options = TestSupport.options(output: dir)
+        options.leaseTimeout = 60
+        let jobs = OutputLayout(options.outputDirectory!).jobs
+        try FileManager.default.createDirectory(at: jobs, withIntermediateDirectories: true)
+        let leftovers = [".abc.lease.tmp-node1-77-9f", ".abc.stale-12ef", ".clock-node1-77", ".abc.json.tmp-77-5"]
+        for name in leftovers + [".fresh.lease.tmp-node1-78-1"] {
+            try Data("x".utf8).write(to: jobs.appendingPathComponent(name))
+        }
+        for name in leftovers {
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: jobs.appendingPathComponent(name).path)
+        }
+        _ = try TestSupport.run("good/echo.yaml", options: options)
+        let hidden = try FileManager.default.contentsOfDirectory(atPath: jobs.path).filter { $0.hasPrefix(".") }
+        #expect(hidden == [".fresh.lease.tmp-node1-78-1"], "\(hidden)")
+    }
+}

@@ -328,3 +328,21 @@ extension JobLeases {
         return Inspection(holder: look.holder, silence: look.silence, stale: look.isStale(after: timeout))
     }
 }
+
+extension JobLeases {
+    /// Removes what killed processes left in `jobs/`: half-made leases (`.<id>.lease.tmp-*`), stale copies
+    /// being retired (`.<id>.stale-*`), clock probes (`.clock-*`) and records being written (AtomicFile's
+    /// hidden temporaries), once they are older than the lease timeout (a live process finishes such a file
+    /// in milliseconds). Called when a run starts, so nothing accumulates.
+    public func sweep() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: layout.jobs.path),
+              let now = try? clock.now() else { return }
+        for name in names where name.hasPrefix(".") {
+            let path = layout.jobs.appendingPathComponent(name).path
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, now - LeaseIO.seconds(info.st_mtim) > timeout,
+                  name != (clock.probe as NSString).lastPathComponent else { continue }
+            unlink(path)
+        }
+    }
+}
