@@ -181,6 +181,13 @@ let package = Package(
             dependencies: ["SentEvalPlugin", "SentEvalKernels", "BermoRuntime", "BermoTestSupport"],
             path: "Tests/SentEvalPluginTests"
         ),
+        // A one-node Slurm cluster on this machine (scripts/slurm/local-cluster.sh) running `bermo submit slurm`
+        // end to end: results identical to a local run, also after a cancelled task and a killed worker.
+        .testTarget(
+            name: "ClusterTests",
+            dependencies: ["BermoTestSupport"],
+            path: "Tests/ClusterTests"
+        ),
         .testTarget(
             name: "BermoHarnessTests",
             dependencies: ["BermoHarness", "BermoRuntime"],

@@ -34,10 +34,10 @@ struct StopSignalTests {
         env["BERMO_DATA"] = env["BERMO_DATA"] ?? DataPaths.root.path
         process.environment = env
         let log = dir.file("stopped.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: log)
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        try process.runUnblocked()
         let deadline = Date().addingTimeInterval(300)
         func checkpointExists() -> Bool {
             let artifacts = part.appendingPathComponent("artifacts")

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Runs the built `bermo` executable (the tests build it: `swift build --build-tests` builds every product).
+/// Runs the built `bermo` executable (the tests build it: `swift build --build-tests` builds every product),
+/// and other programs the tests drive (Slurm's clients, scripts).
 public enum CLI {
     public static let packageRoot = PackageRoot.url
 
@@ -23,17 +24,24 @@ public enum CLI {
     /// Runs `bermo arguments` in `cwd` (default: the package root) with `environment` added to this
     /// process's; `$BERMO_DATA` defaults to the shared data directory.
     public static func run(_ arguments: [String], cwd: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+        var env = ["BERMO_DATA": ProcessInfo.processInfo.environment["BERMO_DATA"] ?? DataPaths.root.path]
+        env.merge(environment) { _, new in new }
+        return try run(executable: binary, arguments, cwd: cwd, environment: env)
+    }
+
+    /// Runs any program (`executable`, or a name looked up on `PATH` through /usr/bin/env) in `cwd`
+    /// (default: the package root) with `environment` added to this process's, and collects its output.
+    public static func run(executable: URL, _ arguments: [String], cwd: URL? = nil, environment: [String: String] = [:]) throws -> Result {
         let p = Process()
-        p.executableURL = binary
+        p.executableURL = executable
         p.arguments = arguments
         p.currentDirectoryURL = cwd ?? packageRoot
         var env = ProcessInfo.processInfo.environment
-        env["BERMO_DATA"] = env["BERMO_DATA"] ?? DataPaths.root.path
         env.merge(environment) { _, new in new }
         p.environment = env
         let out = Pipe(), err = Pipe()
         p.standardOutput = out; p.standardError = err
-        try p.run()
+        try p.runUnblocked()
         // Read both pipes while the process runs: a child filling one pipe would otherwise block forever.
         let errors = PipeContents()
         let group = DispatchGroup()
@@ -43,6 +51,11 @@ public enum CLI {
         p.waitUntilExit()
         return Result(status: p.terminationStatus, exited: p.terminationReason == .exit,
                       stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: errors.data, as: UTF8.self))
+    }
+
+    /// Runs the program `name` found on `PATH` (e.g. `sbatch`).
+    public static func run(tool name: String, _ arguments: [String], cwd: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+        try run(executable: URL(fileURLWithPath: "/usr/bin/env"), [name] + arguments, cwd: cwd, environment: environment)
     }
 
     public static func temporaryDirectory() throws -> URL {
@@ -81,4 +94,17 @@ private final class ParallelResults<R>: @unchecked Sendable {
     init(count: Int) { slots = Array(repeating: nil, count: count) }
     func set(_ i: Int, _ value: R) { lock.withLock { slots[i] = value } }
     var values: [R] { lock.withLock { slots.map { $0! } } }
+}
+
+extension Process {
+    /// `run()` with every signal unblocked in the child. A child inherits the signal mask of the thread that
+    /// starts it, and the test runner's threads block SIGTERM and others: daemons started that way (munged,
+    /// slurmd) ignore `kill -TERM` and a `bermo` never sees the SIGTERM a test sends it.
+    public func runUnblocked() throws {
+        var none = sigset_t(), old = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, &old)
+        defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
+        try run()
+    }
 }

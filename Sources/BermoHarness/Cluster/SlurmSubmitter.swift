@@ -15,6 +15,11 @@ public struct SlurmSubmitter: Sendable {
         public var submittedAt: String
         public var arrayScript: String
         public var finalizeScript: String
+
+        enum CodingKeys: String, CodingKey {
+            case arrayJobID = "array_job_id", finalizeJobID = "finalize_job_id", arrayTasks = "array_tasks", jobs, remaining,
+                 submittedAt = "submitted_at", arrayScript = "array_script", finalizeScript = "finalize_script"
+        }
     }
 
     public let sbatch: URL
