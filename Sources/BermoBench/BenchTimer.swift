@@ -9,11 +9,18 @@ public enum BenchTimer {
     public static func median(reps: Int, warmup: Int, _ body: () throws -> Void) rethrows -> Double {
         for _ in 0..<max(0, warmup) { try body() }
         var times: [Double] = []
-        for _ in 0..<max(1, reps) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        }
-        return times.sorted()[times.count / 2]
+        for _ in 0..<max(1, reps) { times.append(try seconds(body)) }
+        return median(of: times)
     }
+
+    /// Seconds one run of `body` takes: for workloads that need untimed work between their runs (set-up,
+    /// tear-down), which then reduce their runs with `median(of:)`.
+    public static func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// The median of timed runs (at least one).
+    public static func median(of times: [Double]) -> Double { times.sorted()[times.count / 2] }
 }

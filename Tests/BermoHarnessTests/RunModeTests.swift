@@ -1,4 +1,4 @@
-import BermoHarness
+@testable import BermoHarness
 import BermoRuntime
 import Foundation
 import Testing
@@ -28,6 +28,33 @@ import Testing
         #expect(fixed.exitCode == 0 && fixed.ran.count == 12)
         let layout = OutputLayout(options.outputDirectory!)
         #expect(fixed.ran.allSatisfy { JobFailures(layout).attempts($0) == nil })
+    }
+
+    @Test func aProcessTakesJobsOfTasksNobodyElseRunsFirst() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let prepared = try SuiteValidator(registry: TestSupport.registry(), dataDirectory: URL(fileURLWithPath: "/nonexistent"))
+            .prepare(TestSupport.suite("good/echo.yaml"))
+        let jobs = try JobPlanner(hashes: FileHashCache(file: nil)).plan(prepared).jobs
+        let leases = JobLeases(OutputLayout(dir))
+        // Alone: the plan's order.
+        var alone = JobOrder(jobs, leases: leases)
+        #expect(Array(sequence(state: (), next: { _ in alone.next() })) == Array(jobs.indices))
+        // Another process runs an `alpha` job: every `beta` job comes before the other `alpha` jobs,
+        // each group in plan order, and every job exactly once. (The running job itself keeps its place:
+        // taking its lease then says who holds it.)
+        let running = try #require(jobs.firstIndex { $0.task.id == "alpha" })
+        guard case .acquired(let held) = try JobLeases(OutputLayout(dir)).acquire(jobs[running].id) else {
+            Issue.record("lease not acquired"); return
+        }
+        var shared = JobOrder(jobs, leases: leases)
+        let order = Array(sequence(state: (), next: { _ in shared.next() }))
+        let beta = jobs.indices.filter { jobs[$0].task.id == "beta" }, alpha = jobs.indices.filter { jobs[$0].task.id == "alpha" }
+        #expect(order == [running] + beta + alpha.filter { $0 != running }, "\(order.map { jobs[$0].name(withModel: false) })")
+        held.release()
+        // Once it is done, the plan's order again.
+        var after = JobOrder(jobs, leases: leases)
+        #expect(Array(sequence(state: (), next: { _ in after.next() })) == Array(jobs.indices))
     }
 
     @Test func aStopRequestEndsTheRunKeepingFinishedJobsAndWritingNothingElse() throws {

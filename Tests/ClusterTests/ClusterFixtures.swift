@@ -167,17 +167,19 @@ enum Outputs {
         }
     }
 
+    /// Every line the workers and the finalize job printed (`slurm/logs/*.out`).
+    static func logLines(_ logs: URL) -> [Substring] {
+        let files = (try? FileManager.default.contentsOfDirectory(at: logs, includingPropertiesForKeys: nil)) ?? []
+        return files.flatMap { f in ((try? String(contentsOf: f, encoding: .utf8)) ?? "").split(separator: "\n") }
+    }
+
     /// How often each job's completion line (`bermo: [k/n] NAME: metric value, ...`) occurs in the workers' logs.
     static func completions(logs: URL, names: [String]) -> [String: Int] {
         var counts = Dictionary(uniqueKeysWithValues: names.map { ($0, 0) })
-        let files = (try? FileManager.default.contentsOfDirectory(at: logs, includingPropertiesForKeys: nil)) ?? []
-        for f in files {
-            guard let text = try? String(contentsOf: f, encoding: .utf8) else { continue }
-            for line in text.split(separator: "\n") where line.hasPrefix("bermo: [") {
-                for n in names {
-                    guard let r = line.range(of: "] \(n): ") else { continue }
-                    if line[r.upperBound...].firstMatch(of: /^[a-z_]+ -?[0-9]/) != nil { counts[n, default: 0] += 1 }
-                }
+        for line in logLines(logs) where line.hasPrefix("bermo: [") {
+            for n in names {
+                guard let r = line.range(of: "] \(n): ") else { continue }
+                if line[r.upperBound...].firstMatch(of: /^[a-z_]+ -?[0-9]/) != nil { counts[n, default: 0] += 1 }
             }
         }
         return counts

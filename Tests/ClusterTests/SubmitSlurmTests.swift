@@ -120,6 +120,10 @@ extension ClusterTests {
             let ran = Outputs.completions(logs: logs, names: names)
             #expect(ran.values.allSatisfy { $0 == 1 }, "times each job was run to completion by the workers: \(ran)")
             #expect(Outputs.leftovers(in: out).isEmpty, "left behind: \(Outputs.leftovers(in: out))")
+            // The killed worker's lease was taken over, and the takeover logged by the worker that took it.
+            let killedName = try #require(reference[killed.job].map(Outputs.name))
+            #expect(Outputs.logLines(logs).contains { $0.contains("\(killedName): took over") },
+                    "no worker logged taking over the lease of \(killedName)\n\(cluster.diagnostics(logs: logs))")
             // Checkpoints go once their job is done: artifacts hold what a local run's do.
             #expect(Outputs.files(under: out.appendingPathComponent("artifacts")) == Outputs.files(under: local.appendingPathComponent("artifacts")))
 

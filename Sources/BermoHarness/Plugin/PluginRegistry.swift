@@ -54,9 +54,9 @@ public final class PluginRegistry: Sendable {
     /// Every plugin's datasets, by name.
     public var datasets: [any DatasetFetcher] { Self.unique(plugins.flatMap(\.datasets), what: "dataset") { $0.name } }
 
-    /// Every benchmark: the runtime's own (BermoBench's) and every plugin's, by name.
+    /// Every benchmark: the runtime's own (BermoBench's), the harness's (`leases`) and every plugin's, by name.
     public var benchmarks: [any Benchmark] {
-        Self.unique(RuntimeBenchmarks.all + plugins.flatMap(\.benchmarks), what: "benchmark") { $0.name }
+        Self.unique(RuntimeBenchmarks.all + [LeaseBenchmark()] + plugins.flatMap(\.benchmarks), what: "benchmark") { $0.name }
     }
 
     /// The report called `name`, or an error listing the known ones.

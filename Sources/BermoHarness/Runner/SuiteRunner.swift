@@ -110,7 +110,9 @@ public final class SuiteRunner: Sendable {
         let tracker = ProgressTracker(total: selected.count, toRun: selected.count - existing.count)
         let leases = JobLeases(layout, timeout: Double(options.leaseTimeout), log: { [console] in console.log("bermo: \($0)") })
         leases.sweep()
-        for (k, job) in selected.enumerated() {
+        var order = JobOrder(selected, leases: leases)
+        while let k = order.next() {
+            let job = selected[k]
             if let record = existing[job.id] { work.reuse(record); continue }
             let name = job.name(withModel: withModel)
             if let failed = failureLog.attempts(job.id), failed.attempts.count >= options.maxAttempts {
