@@ -4,20 +4,22 @@ import Testing
 
 /// `bermo submit slurm` end to end on the local cluster, against one local `bermo run` of the same suite.
 extension ClusterTests {
-    /// The output of `bermo run <suite> --threads 1` (what each one-CPU worker runs with) in `dir/local`.
-    func runLocally(_ suite: URL, into local: URL) throws {
+    /// Writes the small suite into `dir`, runs it with `bermo run <suite> --threads 1` (what each one-CPU worker
+    /// runs with) into `dir/local`, and returns the suite, the local output and its jobs by id.
+    func localReference(in dir: TemporaryDirectory, long: Bool) throws -> (suite: URL, local: URL, jobs: [String: [String: Any]]) {
+        let suite = try SmallSuite.write(in: dir.url, long: long)
+        let local = dir.file("local")
         let run = try CLI.run(["run", suite.path, "--output-dir", local.path, "--threads", "1"])
         try #require(run.status == 0, "local bermo run failed (exit \(run.status)):\n\(run.stderr)")
+        let jobs = Outputs.jobs(try Outputs.json(local.appendingPathComponent("results.json")))
+        try #require(jobs.count == 4)
+        return (suite, local, jobs)
     }
 
     @Test("bermo submit slurm: an array of 3 workers gives results identical to one local bermo run")
     func submitMatchesLocalRun() throws {
         let dir = try TemporaryDirectory(); defer { dir.cleanup() }
-        let suite = try SmallSuite.write(in: dir.url, long: false)
-        let local = dir.file("local")
-        try runLocally(suite, into: local)
-        let reference = Outputs.jobs(try Outputs.json(local.appendingPathComponent("results.json")))
-        try #require(reference.count == 4)
+        let (suite, local, reference) = try localReference(in: dir, long: false)
 
         try LocalCluster.with { cluster in
             // --dry-run writes the two scripts and submits nothing.
@@ -59,11 +61,7 @@ extension ClusterTests {
     @Test("bermo submit slurm: after scancel of one task and kill -9 of another worker, requeued, results are complete and identical")
     func submitSurvivesCancelAndKill() throws {
         let dir = try TemporaryDirectory(); defer { dir.cleanup() }
-        let suite = try SmallSuite.write(in: dir.url, long: true)
-        let local = dir.file("local")
-        try runLocally(suite, into: local)
-        let reference = Outputs.jobs(try Outputs.json(local.appendingPathComponent("results.json")))
-        try #require(reference.count == 4)
+        let (suite, local, reference) = try localReference(in: dir, long: true)
         let glueJobs = Set(reference.filter { $0.value["task"] as? String == "sst2" }.keys)
         let names = reference.values.map(Outputs.name)
         let workerOptions = ["--max-attempts", "2", "--lease-timeout", "20"]
