@@ -164,6 +164,13 @@ let package = Package(
             path: "Tests/PruningPluginTests"
         ),
         // Runs the built `bermo` executable end to end.
+        // Seeded, time-bounded fuzzing of every untrusted input through the real command (`make fuzz`: longer).
+        .testTarget(
+            name: "FuzzTests",
+            dependencies: ["BermoRuntime", "BermoTestSupport"],
+            path: "Tests/FuzzTests",
+            exclude: ["Regressions"]
+        ),
         .testTarget(
             name: "CLITests",
             dependencies: ["BermoRuntime", "BermoTestSupport"],

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs the built `bermo` executable (the tests build it: `swift build --build-tests` builds every product),
 /// and other programs the tests drive (Slurm's clients, scripts).
@@ -19,19 +20,23 @@ public enum CLI {
         public let exited: Bool
         public let stdout: String
         public let stderr: String
+        /// Killed (SIGKILL) because it ran past the caller's timeout: a hang.
+        public var timedOut = false
     }
 
     /// Runs `bermo arguments` in `cwd` (default: the package root) with `environment` added to this
     /// process's; `$BERMO_DATA` defaults to the shared data directory.
-    public static func run(_ arguments: [String], cwd: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+    public static func run(_ arguments: [String], cwd: URL? = nil, environment: [String: String] = [:], timeout: Double? = nil) throws -> Result {
         var env = ["BERMO_DATA": ProcessInfo.processInfo.environment["BERMO_DATA"] ?? DataPaths.root.path]
         env.merge(environment) { _, new in new }
-        return try run(executable: binary, arguments, cwd: cwd, environment: env)
+        return try run(executable: binary, arguments, cwd: cwd, environment: env, timeout: timeout)
     }
 
     /// Runs any program (`executable`, or a name looked up on `PATH` through /usr/bin/env) in `cwd`
     /// (default: the package root) with `environment` added to this process's, and collects its output.
-    public static func run(executable: URL, _ arguments: [String], cwd: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+    /// After `timeout` seconds it is killed and the result says `timedOut`.
+    public static func run(executable: URL, _ arguments: [String], cwd: URL? = nil, environment: [String: String] = [:],
+                           timeout: Double? = nil) throws -> Result {
         let p = Process()
         p.executableURL = executable
         p.arguments = arguments
@@ -42,6 +47,17 @@ public enum CLI {
         let out = Pipe(), err = Pipe()
         p.standardOutput = out; p.standardError = err
         try p.runUnblocked()
+        let killed = Mutex(false)
+        let pid = p.processIdentifier
+        let watchdog = DispatchWorkItem {
+            killed.withLock { done in
+                // Cancelled as soon as the child is reaped; a pid reused within that moment is not a practical risk.
+                done = true
+                kill(pid, SIGKILL)
+            }
+        }
+        if let timeout { DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog) }
+        defer { watchdog.cancel() }
         // Read both pipes while the process runs: a child filling one pipe would otherwise block forever.
         let errors = PipeContents()
         let group = DispatchGroup()
@@ -49,8 +65,10 @@ public enum CLI {
         let o = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         p.waitUntilExit()
+        watchdog.cancel()
         return Result(status: p.terminationStatus, exited: p.terminationReason == .exit,
-                      stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: errors.data, as: UTF8.self))
+                      stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: errors.data, as: UTF8.self),
+                      timedOut: killed.withLock { $0 })
     }
 
     /// Runs the program `name` found on `PATH` (e.g. `sbatch`).
