@@ -2,39 +2,6 @@ import BermoTestSupport
 import Foundation
 import Testing
 
-/// A small real suite: the real MiniLM-L6 checkpoint on real data, 2 tasks × 2 variants × 1 seed = 4 jobs.
-/// The probe task reads a 96-sentence slice of SentEval's Tense data written beside the suite (its own file,
-/// so no `--limit`: `bermo run` and `bermo submit slurm` plan the same job ids); the GLUE task fine-tunes on
-/// 32 SST-2 examples and evaluates on 32.
-enum SmallSuite {
-    /// `long`: the GLUE jobs train 16 steps and save a checkpoint at every evaluation (every 4 steps), so a
-    /// worker can be stopped in the middle of one and another can resume it.
-    static func write(in dir: URL, long: Bool) throws -> URL {
-        let lines = try String(contentsOf: DataPaths.senteval("past_present.txt"), encoding: .utf8).split(separator: "\n")
-        var slice: [Substring] = []
-        for (split, count) in [("tr", 48), ("va", 24), ("te", 24)] {
-            slice += lines.filter { $0.hasPrefix("\(split)\t") }.prefix(count)
-        }
-        try (slice.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("tense.tsv"), atomically: true, encoding: .utf8)
-        let glue = long ? "max_steps: 16, eval_steps: 4, save_checkpoints: true" : "max_steps: 4, eval_steps: 2"
-        let suite = """
-            suite: cluster-small
-            model: minilm-l6
-            variants: [bert, bermo]
-            seeds: [1]
-            tasks:
-              - {task: tense, plugin: senteval.probe, file: tense.tsv, pooling: mean, max_epoch: 8}
-              - {task: sst2, plugin: glue.finetune, glue_task: sst2, \(glue), max_train_samples: 32,
-                 max_eval_samples: 32, max_seq_length: 32, per_device_train_batch_size: 8}
-            output_dir: out
-
-            """
-        let url = dir.appendingPathComponent("suite.yaml")
-        try suite.write(to: url, atomically: true, encoding: .utf8)
-        return url
-    }
-}
-
 /// One `bermo submit slurm`: an array of 3 one-CPU workers and the finalize job that waits for them.
 struct Submission {
     let array: String
@@ -100,91 +67,7 @@ struct Lease {
     }
 }
 
-/// Reading and comparing output directories.
-enum Outputs {
-    static func json(_ url: URL) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any], "\(url.path) is not a JSON object")
-    }
-
-    /// Sorted-keys JSON text: equal exactly when the values are (doubles included, digit for digit).
-    static func canonical(_ value: Any?) -> String {
-        guard let value, !(value is NSNull) else { return "null" }
-        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]) else { return "\(value)" }
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    static func jobs(_ results: [String: Any]) -> [String: [String: Any]] {
-        Dictionary(((results["jobs"] as? [[String: Any]]) ?? []).compactMap { j in (j["id"] as? String).map { ($0, j) } },
-                   uniquingKeysWith: { a, _ in a })
-    }
-
-    /// "sst2 · bert · seed 1", as `bermo run` names a job in its log.
-    static func name(_ job: [String: Any]) -> String {
-        "\(job["task"] as? String ?? "?") · \(job["variant"] as? String ?? "?") · seed \((job["seed"] as? NSNumber)?.intValue ?? -1)"
-    }
-
-    /// The same jobs, every one completed, with exactly the same metrics in results.json, and the same metrics,
-    /// curves and layer mixes in the job records; the same aggregates.
-    static func expectIdentical(local: URL, cluster: URL) throws {
-        let a = try json(local.appendingPathComponent("results.json"))
-        let b = try json(cluster.appendingPathComponent("results.json"))
-        let ja = jobs(a), jb = jobs(b)
-        #expect(Set(ja.keys) == Set(jb.keys), "jobs: local \(ja.keys.sorted()) vs cluster \(jb.keys.sorted())")
-        #expect(canonical(a["planned_jobs"]) == canonical(b["planned_jobs"]))
-        for (id, job) in ja.sorted(by: { $0.key < $1.key }) {
-            #expect(job["status"] as? String == "completed", "local job \(id): \(canonical(job))")
-            guard let other = jb[id] else { continue }
-            for key in ["status", "task", "variant", "seed", "model_sha256", "plugin", "metrics"] {
-                #expect(canonical(job[key]) == canonical(other[key]),
-                        "results.json job \(id) (\(name(job))) \(key): local \(canonical(job[key])) vs cluster \(canonical(other[key]))")
-            }
-            let ra = try json(local.appendingPathComponent("jobs/\(id).json"))
-            let rb = try json(cluster.appendingPathComponent("jobs/\(id).json"))
-            for key in ["metrics", "series", "mix"] {
-                #expect(canonical(ra[key]) == canonical(rb[key]),
-                        "jobs/\(id).json (\(name(job))) \(key): local \(canonical(ra[key])) vs cluster \(canonical(rb[key]))")
-            }
-        }
-        #expect(canonical(a["aggregates"]) == canonical(b["aggregates"]), "aggregates differ")
-    }
-
-    /// Every regular file under `dir`, as paths relative to it.
-    static func files(under dir: URL) -> [String] {
-        guard let e = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
-        let root = dir.resolvingSymlinksInPath().path + "/"
-        return e.compactMap { item -> String? in
-            guard let url = item as? URL, (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { return nil }
-            let path = url.resolvingSymlinksInPath().path
-            return path.hasPrefix(root) ? String(path.dropFirst(root.count)) : path
-        }.sorted()
-    }
-
-    /// Files a finished run must not leave: leases and claims, partial and temporary files.
-    static func leftovers(in dir: URL) -> [String] {
-        files(under: dir).filter { path in
-            let name = (path as NSString).lastPathComponent
-            return [".lease", ".claim", ".partial", ".tmp"].contains { name.hasSuffix($0) } || name.contains(".tmp")
-        }
-    }
-
-    /// Every line the workers and the finalize job printed (`slurm/logs/*.out`).
-    static func logLines(_ logs: URL) -> [Substring] {
-        let files = (try? FileManager.default.contentsOfDirectory(at: logs, includingPropertiesForKeys: nil)) ?? []
-        return files.flatMap { f in ((try? String(contentsOf: f, encoding: .utf8)) ?? "").split(separator: "\n") }
-    }
-
-    /// How often each job's completion line (`bermo: [k/n] NAME: metric value, ...`) occurs in the workers' logs.
-    static func completions(logs: URL, names: [String]) -> [String: Int] {
-        var counts = Dictionary(uniqueKeysWithValues: names.map { ($0, 0) })
-        for line in logLines(logs) where line.hasPrefix("bermo: [") {
-            for n in names {
-                guard let r = line.range(of: "] \(n): ") else { continue }
-                if line[r.upperBound...].firstMatch(of: /^[a-z_]+ -?[0-9]/) != nil { counts[n, default: 0] += 1 }
-            }
-        }
-        return counts
-    }
-
+extension Outputs {
     /// `bermo status <dir> --json`: every job of `ids` is done.
     static func expectAllDone(_ cluster: LocalCluster, _ dir: URL, ids: Set<String>) throws {
         let r = try cluster.bermo(["status", dir.path, "--json"])

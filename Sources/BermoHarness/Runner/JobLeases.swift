@@ -176,7 +176,7 @@ public final class JobLeases: Sendable {
         }
         let now = try clock.now()
         let holder = data.flatMap(LeaseHolder.parse)
-        let gone = holder.map { $0.host == LeaseHolder.host && $0.pid > 0 && kill($0.pid, 0) != 0 && errno == ESRCH } ?? false
+        let gone = holder.map { $0.host == LeaseHolder.host && LeaseHolder.isGone($0.pid) } ?? false
         return LeaseLook(holder: holder, silence: now - LeaseIO.seconds(info.st_mtim), holderGone: gone)
     }
 }
@@ -240,6 +240,9 @@ public struct LeaseHolder: Codable, Sendable, Equatable, CustomStringConvertible
         return String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }()
     static let pid = getpid()
+
+    /// No process `pid` exists on this host.
+    static func isGone(_ pid: Int32) -> Bool { pid > 0 && kill(pid, 0) != 0 && errno == ESRCH }
 
     static func random() -> String { String(UInt64.random(in: .min ... .max), radix: 16) }
 
@@ -333,16 +336,27 @@ extension JobLeases {
     /// Removes what killed processes left in `jobs/`: half-made leases (`.<id>.lease.tmp-*`), stale copies
     /// being retired (`.<id>.stale-*`), clock probes (`.clock-*`) and records being written (AtomicFile's
     /// hidden temporaries), once they are older than the lease timeout (a live process finishes such a file
-    /// in milliseconds). Called when a run starts, so nothing accumulates.
+    /// in milliseconds), or at once when their name says a process of this host made them that is gone.
+    /// Called when a run starts, so nothing accumulates.
     public func sweep() {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: layout.jobs.path),
               let now = try? clock.now() else { return }
-        for name in names where name.hasPrefix(".") {
+        for name in names where name.hasPrefix(".") && name != (clock.probe as NSString).lastPathComponent {
             let path = layout.jobs.appendingPathComponent(name).path
             var info = stat()
-            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, now - LeaseIO.seconds(info.st_mtim) > timeout,
-                  name != (clock.probe as NSString).lastPathComponent else { continue }
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
+                  now - LeaseIO.seconds(info.st_mtim) > timeout || Self.madeByGoneProcess(name) else { continue }
             unlink(path)
         }
+    }
+
+    /// `.clock-<host>-<pid>` and `.<id>.lease.tmp-<host>-<pid>-<random>` of this host whose process is gone.
+    static func madeByGoneProcess(_ name: String) -> Bool {
+        for marker in [".clock-\(LeaseHolder.host)-", ".lease.tmp-\(LeaseHolder.host)-"] {
+            guard let range = name.range(of: marker) else { continue }
+            let pid = name[range.upperBound...].prefix { $0.isNumber }
+            return Int32(pid).map(LeaseHolder.isGone) ?? false
+        }
+        return false
     }
 }
