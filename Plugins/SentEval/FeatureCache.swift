@@ -132,7 +132,7 @@ public struct FeatureCache: Sendable {
             let mean = try LayerFeatures(count: n, layers: layers, dim: h, values: file.floats("mean"))
             return EncodedDataset(cls: cls, mean: mean, file: url, fromCache: true)
         } catch {
-            log("feature cache \(url.path) is unreadable (\(error)); re-encoding")
+            log("feature cache \(url.path) is unreadable (\(ErrorText.describe(error))); re-encoding")
             return nil
         }
     }

@@ -106,7 +106,7 @@ struct FinetuneCommand: ParsableCommand {
         var settings: JSONValue; var seed: UInt64
     }
 
-    func log(_ s: String) { FileHandle.standardError.write(Data("bermo: \(s)\n".utf8)) }
+    func log(_ s: String) { StandardError.write("bermo: \(s)\n") }
 }
 
 extension HeadVariant: ExpressibleByArgument {}

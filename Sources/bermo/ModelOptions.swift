@@ -16,9 +16,9 @@ struct ModelOptions: ParsableArguments {
     func load(numLabels: Int? = nil, mix: MixConfig? = nil, seed: UInt64 = 0) throws -> (BertModel, BertTokenizer, URL) {
         Compute.configure(threads: threads)
         noteNarrowBLASKernels()
-        let dir = try ModelStore().resolve(model) { FileHandle.standardError.write(Data(("bermo: " + $0 + "\n").utf8)) }
+        let dir = try ModelStore().resolve(model) { StandardError.write("bermo: " + $0 + "\n") }
         let model = try BertModel.load(directory: dir, numLabels: numLabels, mix: mix, seed: seed)
-        for note in model.notes { FileHandle.standardError.write(Data("bermo: note: \(note)\n".utf8)) }
+        for note in model.notes { StandardError.write("bermo: note: \(note)\n") }
         return (model, try BertTokenizer(modelDirectory: dir), dir)
     }
 }
@@ -56,6 +56,6 @@ private enum BLASNoteOnce {
     static func emit(_ note: String) {
         guard !said else { return }
         said = true
-        FileHandle.standardError.write(Data("bermo: note: \(note)\n".utf8))
+        StandardError.write("bermo: note: \(note)\n")
     }
 }

@@ -1,0 +1,20 @@
+import Foundation
+
+/// Messages to the terminal. `FileHandle.standardError.write(_: Data)` traps when the write fails (stderr
+/// closed, redirected to a full disk or to `/dev/full`), turning a message into a crash; here a message that
+/// cannot be written is lost and the program carries on to its real exit code.
+public enum StandardError {
+    /// Writes `text` as is (add the newline yourself).
+    public static func write(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Foundation.write(STDERR_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 && errno == EINTR { continue }
+                if written <= 0 { return }
+                offset += written
+            }
+        }
+    }
+}
