@@ -19,7 +19,7 @@ struct CommandFailure {
         case let file as FileError:
             message = "bermo: error: \(file)"
             status = file.isEnvironmentFailure ? 1 : 2
-        case is RuntimeError, is HarnessError, is ValidationFailure, is SettingError, is SuiteError,
+        case is RuntimeError, is HarnessError, is TextFileError, is ValidationFailure, is SettingError, is SuiteError,
              is SuiteErrors, is DecodingError:
             message = "bermo: error: \(ErrorText.describe(error))"
             status = 2
@@ -34,4 +34,10 @@ struct CommandFailure {
         StandardError.write(message + "\n")
         return ExitCode(status)
     }
+}
+
+/// A user-facing error from the CLI: printed as is, exit code 2.
+struct ValidationFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -8,7 +8,7 @@ struct EncodeCommand: ParsableCommand {
         abstract: "Encode sentences (one per line) into per-layer [CLS] and mean-pooled vectors (JSON Lines).")
 
     @OptionGroup var modelOptions: ModelOptions
-    @Option(help: "UTF-8 text file, one sentence per line (only the final newline is dropped).")
+    @Option(help: "UTF-8 text file, one sentence per line (LF, CRLF or CR; only the final line ending is dropped).")
     var input: String
     @Option(help: "Output JSON Lines file, one object per input line, in order. Written atomically.")
     var output: String
@@ -31,7 +31,7 @@ struct EncodeCommand: ParsableCommand {
     static let chunk = 4096
 
     func run() throws {
-        let lines = try TextLines.read(input)
+        let lines = try TextFile(contentsOf: input, unreadableFix: "check the path of --input").lines
         let (model, tokenizer, _) = try modelOptions.load()
         let layerList = try parseLayers(layers, numLayers: model.config.numHiddenLayers)
         let poolings = try parsePoolings(pool)

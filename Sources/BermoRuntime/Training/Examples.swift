@@ -27,6 +27,10 @@ extension TSVTable {
         let t = try column(textColumn, option: "--text-column")
         let p = try pairColumn.map { try column($0, option: "--text-pair-column") }
         let l = try column(labelColumn, option: "--label-column")
+        guard !rows.isEmpty else {
+            let skipped = skippedLines.isEmpty ? "" : " (\(skippedLines.count) malformed row(s) were skipped)"
+            throw RuntimeError("\(path): no examples below the header\(skipped); add data rows, or check that this is the intended file")
+        }
         var index: [String: Int] = [:]
         if case .classification(let labels) = kind { for (i, name) in labels.enumerated() { index[name] = i } }
         return try rows.map { row in
@@ -35,12 +39,12 @@ extension TSVTable {
             switch kind {
             case .classification(let labels):
                 guard let i = index[raw] else {
-                    throw RuntimeError("\(path):\(row.line): label '\(raw)' in column '\(labelColumn)' is not one of the task's labels (\(labels.joined(separator: ", ")))")
+                    throw RuntimeError("\(path):\(row.line): label \(VisibleText.quoted(raw)) in column '\(labelColumn)' is not one of the task's labels (\(labels.map { VisibleText.quoted($0) }.joined(separator: ", "))); fix the row, or train on a file that has this label")
                 }
                 ex.label = i
             case .regression:
                 guard let v = Float(raw), v.isFinite else {
-                    throw RuntimeError("\(path):\(row.line): '\(raw)' in column '\(labelColumn)' is not a number, but the task is regression")
+                    throw RuntimeError("\(path):\(row.line): \(VisibleText.quoted(raw)) in column '\(labelColumn)' is not a number, but the task is regression; fix the row, or drop --regression for class labels")
                 }
                 ex.value = v
             }
