@@ -168,7 +168,7 @@ public enum GLUEDownloads {
                 }
             }
             let install = staging.appendingPathComponent("install", isDirectory: true)
-            try JSONEncoder().encode(marker).write(to: install.appendingPathComponent(markerName), options: .atomic)
+            try AtomicFile.write(JSONEncoder().encode(marker), to: install.appendingPathComponent(markerName))
             try replace(destination, with: install, in: glue)
             log("\(task.displayName): installed in \(destination.path)")
             outcomes[id] = .installed(destination, bytes: total)
@@ -216,15 +216,15 @@ public enum GLUEDownloads {
             let row = f.joined(separator: "\t") + "\n"
             if dev.contains("\(f[1])\t\(f[2])") { devOut += row } else { trainOut += row }
         }
-        try Data(trainOut.utf8).write(to: folder.appendingPathComponent("train.tsv"), options: .atomic)
-        try Data(devOut.utf8).write(to: folder.appendingPathComponent("dev.tsv"), options: .atomic)
+        try AtomicFile.write(trainOut, to: folder.appendingPathComponent("train.tsv"))
+        try AtomicFile.write(devOut, to: folder.appendingPathComponent("dev.tsv"))
         if let test {
             var out = "index\t#1 ID\t#2 ID\t#1 String\t#2 String\n"
             for (i, line) in try lines(test).enumerated().dropFirst() {
                 let f = try fields(line, test, i + 1)
                 out += "\(i - 1)\t\(f[1])\t\(f[2])\t\(f[3])\t\(f[4])\n"
             }
-            try Data(out.utf8).write(to: folder.appendingPathComponent("test.tsv"), options: .atomic)
+            try AtomicFile.write(out, to: folder.appendingPathComponent("test.tsv"))
         }
     }
 

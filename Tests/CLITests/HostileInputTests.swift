@@ -32,6 +32,69 @@ struct HostileInputTests {
         #expect(ids[1] == ids[0] && ids[2] == ids[0])
     }
 
+    @Test("encode --output: a device and a named pipe are written through; a directory is refused; a full disk exits 1")
+    func encodeSpecialOutputs() throws {
+        let dir = try TemporaryDirectory(); defer { dir.cleanup() }
+        let input = try dir.write("a sentence\n", to: "in.txt")
+        func type(_ path: String, following: Bool = true) -> mode_t {
+            var info = stat()
+            return (following ? stat(path, &info) : lstat(path, &info)) == 0 ? info.st_mode & S_IFMT : 0
+        }
+        // Devices through links in the temporary directory: a regression replaces the link, not the device.
+        let null = dir.file("null").path, full = dir.file("full").path
+        try FileManager.default.createSymbolicLink(atPath: null, withDestinationPath: "/dev/null")
+        try FileManager.default.createSymbolicLink(atPath: full, withDestinationPath: "/dev/full")
+        let toNull = try Self.encode(input, null)
+        #expect(toNull.status == 0, "\(toNull.stderr)")
+        #expect(type(null, following: false) == S_IFLNK && type("/dev/null") == S_IFCHR)
+
+        let toFull = try Self.encode(input, full)
+        #expect(toFull.exited && toFull.status == 1, "\(toFull.stderr)")
+        #expect(toFull.stderr.contains("\(full): cannot write: no space left on the device"), "\(toFull.stderr)")
+        #expect(type(full, following: false) == S_IFLNK && type("/dev/full") == S_IFCHR)
+
+        let fifo = dir.file("pipe").path
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let copy = dir.file("from-pipe.jsonl").path
+        let reader = try CLI.run(tool: "sh", ["-c", "timeout 100 cat '\(fifo)' > '\(copy)' & \(CLI.binary.path) encode --input '\(input.path)' --output '\(fifo)' --layers 6 --pool cls; status=$?; wait; exit $status"],
+                                 environment: ["BERMO_DATA": DataPaths.root.path])
+        #expect(reader.status == 0, "\(reader.stderr)")
+        #expect(try Self.lines(URL(fileURLWithPath: copy)).count == 1)
+        #expect(type(fifo) == S_IFIFO)
+
+        let folder = dir.file("folder").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let toFolder = try Self.encode(input, folder)
+        #expect(toFolder.exited && toFolder.status == 2, "\(toFolder.stderr)")
+        #expect(toFolder.stderr.contains("it is a directory"), "\(toFolder.stderr)")
+        #expect(!toFolder.stderr.contains("ignored 1 checkpoint tensor"), "the model was loaded before the output was checked")
+        #expect(type(folder) == S_IFDIR)
+    }
+
+    @Test("encode stopped by Ctrl-C leaves neither an output nor a temporary file, and exits 130")
+    func encodeInterrupted() throws {
+        let dir = try TemporaryDirectory(); defer { dir.cleanup() }
+        let input = try dir.write((0..<20_000).map { "sentence number \($0) of a long input file" }.joined(separator: "\n") + "\n", to: "in.txt")
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = ["encode", "--input", input.path, "--output", dir.file("out.jsonl").path, "--threads", "1"]
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.runUnblocked()
+        func temporaries() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: dir.url.path)) ?? []).filter { $0.contains(".tmp-") }
+        }
+        let deadline = Date().addingTimeInterval(120)
+        while temporaries().isEmpty && process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        Thread.sleep(forTimeInterval: 2)  // well into the model's loading or encoding
+        try #require(process.isRunning, "encode ended before it could be interrupted")
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 130)
+        #expect(temporaries().isEmpty, "\(temporaries())")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("out.jsonl").path))
+    }
+
     @Test("finetune: CRLF TSVs train; a dev file with no rows is an error, not 'completed' with empty metrics")
     func finetuneTables() throws {
         let dir = try TemporaryDirectory(); defer { dir.cleanup() }
@@ -45,6 +108,17 @@ struct HostileInputTests {
         #expect(empty.exited && empty.status == 2, "\(empty.stderr)")
         #expect(empty.stderr.contains("empty.tsv: no examples below the header"), "\(empty.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.file("empty/eval_results.json").path))
+    }
+
+    @Test("an --output-dir whose name is too long says so in plain words (no NSCocoaErrorDomain dump), exit 2")
+    func finetuneNameTooLong() throws {
+        let dir = try TemporaryDirectory(); defer { dir.cleanup() }
+        let train = try dir.write("sentence\tlabel\ngood\t1\nbad\t0\n", to: "t.tsv")
+        let out = dir.file(String(repeating: "o", count: 300)).path
+        let r = try CLI.run(["finetune", "--train", train.path, "--dev", train.path, "--output-dir", out, "--max-steps", "1"])
+        #expect(r.exited && r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.contains("the name is too long") && r.stderr.contains("use a shorter name"), "\(r.stderr)")
+        #expect(!r.stderr.contains("Error Domain") && !r.stderr.contains("space"), "\(r.stderr)")
     }
 
     @Test("a message that cannot be written (stderr on a full disk) is lost, not a crash")
