@@ -24,6 +24,7 @@ struct EncodeCommand: ParsableCommand {
     func validate() throws {
         try OptionRules.check(maxLength, SentenceEncoder.maxLengthRule, option: "--max-length")
         try OptionRules.check(batchSize, SentenceEncoder.batchSizeRule, option: "--batch-size")
+        _ = try parsePoolings(pool)
     }
 
     /// Sentences are encoded in chunks so memory stays flat on large inputs; each chunk is

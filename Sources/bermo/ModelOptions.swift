@@ -37,13 +37,19 @@ func parseLayers(_ text: String, numLayers: Int) throws -> [Int] {
     return out
 }
 
+/// Parses a comma list of poolings (`cls,mean`), each at most once (twice would write one JSON key twice),
+/// at least one (`SentenceEncoder.poolingsRule`: with none, records would carry no vectors).
 func parsePoolings(_ text: String) throws -> [Pooling] {
-    try text.split(separator: ",").map {
-        guard let p = Pooling(rawValue: $0.trimmingCharacters(in: .whitespaces)) else {
-            throw ValidationFailure("--pool: '\($0)' is not a pooling; choose from cls, mean (comma-separated)")
+    var poolings: [Pooling] = []
+    for part in text.split(separator: ",") {
+        guard let p = Pooling(rawValue: part.trimmingCharacters(in: .whitespaces)) else {
+            throw OptionRules.rejected("`--pool`: \(VisibleText.quoted(part)) is not a pooling; choose from cls, mean (comma-separated)")
         }
-        return p
+        guard !poolings.contains(p) else { throw OptionRules.rejected("`--pool`: '\(p.rawValue)' is given twice; name each pooling once") }
+        poolings.append(p)
     }
+    try OptionRules.check(poolings, SentenceEncoder.poolingsRule, option: "--pool")
+    return poolings
 }
 
 /// Says once per process when the environment pinned OpenBLAS to AVX2 kernels on an AVX-512 CPU.

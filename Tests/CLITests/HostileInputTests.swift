@@ -32,6 +32,16 @@ struct HostileInputTests {
         #expect(ids[1] == ids[0] && ids[2] == ids[0])
     }
 
+    @Test("encode: --pool with no pooling (or one twice) is a usage error before any work", arguments: ["", ",", "cls,cls"])
+    func encodeEmptyPooling(_ pool: String) throws {
+        let dir = try TemporaryDirectory(); defer { dir.cleanup() }
+        let input = try dir.write("a sentence\n", to: "in.txt")
+        let r = try CLI.run(["encode", "--input", input.path, "--output", dir.file("out.jsonl").path, "--pool=\(pool)"])
+        #expect(r.exited && r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.contains("--pool"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("out.jsonl").path))
+    }
+
     @Test("encode --output: a device and a named pipe are written through; a directory is refused; a full disk exits 1")
     func encodeSpecialOutputs() throws {
         let dir = try TemporaryDirectory(); defer { dir.cleanup() }
