@@ -136,4 +136,14 @@ struct HostileInputTests {
         let r = try CLI.run(tool: "sh", ["-c", "\(CLI.binary.path) compare /nonexistent/results.json --baseline /nonexistent/b.json 2>/dev/full"])
         #expect(r.exited && r.status == 2, "status \(r.status)")
     }
+
+    @Test("a suite's own missing file says what the file must hold, not 'run `<a description>`'")
+    func missingOwnFile() throws {
+        let dir = try TemporaryDirectory(); defer { dir.cleanup() }
+        let suite = try dir.write("suite: own\nmodel: minilm-l6\ntasks:\n  - {task: mine, plugin: senteval.probe, file: nowhere.tsv}\n", to: "s.yaml")
+        let r = try CLI.run(["run", suite.path, "--output-dir", dir.file("out").path])
+        #expect(r.exited && r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.contains("nowhere.tsv") && r.stderr.contains("split<TAB>label<TAB>sentence"), "\(r.stderr)")
+        #expect(!r.stderr.contains("run `a TSV"), "\(r.stderr)")
+    }
 }
