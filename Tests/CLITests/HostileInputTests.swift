@@ -131,6 +131,19 @@ struct HostileInputTests {
         #expect(!r.stderr.contains("Error Domain") && !r.stderr.contains("space"), "\(r.stderr)")
     }
 
+    @Test("compare: results of another suite are a usage error (2), not a regression (1)")
+    func compareOtherSuite() throws {
+        let dir = try TemporaryDirectory(); defer { dir.cleanup() }
+        let baseline = CLI.packageRoot.appendingPathComponent("suites/baselines/quickstart.json")
+        let other = try String(contentsOf: baseline, encoding: .utf8)
+            .replacingOccurrences(of: "\"name\" : \"quickstart\"", with: "\"name\" : \"other-suite\"")
+            .replacingOccurrences(of: "\"task\" : \"tense\"", with: "\"task\" : \"other_task\"")
+        let results = try dir.write(other, to: "results.json")
+        let r = try CLI.run(["compare", results.path, "--baseline", baseline.path])
+        #expect(r.exited && r.status == 2, "\(r.stdout)\(r.stderr)")
+        #expect(r.stderr.contains("`other-suite`") && r.stderr.contains("`quickstart`"), "\(r.stderr)")
+    }
+
     @Test("a message that cannot be written (stderr on a full disk) is lost, not a crash")
     func stderrOnFullDisk() throws {
         let r = try CLI.run(tool: "sh", ["-c", "\(CLI.binary.path) compare /nonexistent/results.json --baseline /nonexistent/b.json 2>/dev/full"])
