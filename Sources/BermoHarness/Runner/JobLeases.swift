@@ -270,15 +270,7 @@ enum LeaseIO {
         guard fd >= 0 else {
             throw HarnessError("\(path): cannot create the job's lease (\(describe(errno))); check that the output directory is writable")
         }
-        var written = 0
-        let code: Int32 = data.withUnsafeBytes { bytes in
-            while written < bytes.count {
-                let n = write(fd, bytes.baseAddress! + written, bytes.count - written)
-                if n < 0 { if errno == EINTR { continue }; return errno }
-                written += n
-            }
-            return 0
-        }
+        let code = data.withUnsafeBytes { writeAll(fd, $0) }
         if close(fd) != 0 || code != 0 {
             unlink(path)
             throw HarnessError("\(path): cannot write the job's lease (\(describe(code != 0 ? code : errno))); check that the disk is not full")

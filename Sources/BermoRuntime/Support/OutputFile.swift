@@ -69,16 +69,8 @@ public final class OutputFile {
 
     /// Appends `bytes`, retrying short writes; a failure (a full disk) removes what was written and throws.
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        guard var cursor = bytes.baseAddress else { return }
-        var remaining = bytes.count
-        while remaining > 0 {
-            let written = posixWrite(fd, cursor, remaining)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw failed("cannot write", errno)
-            }
-            cursor += written; remaining -= written
-        }
+        let code = writeAll(fd, bytes)
+        if code != 0 { throw failed("cannot write", code) }
     }
 
     public func write(_ data: Data) throws { try data.withUnsafeBytes { try write($0) } }
@@ -132,6 +124,3 @@ public enum AtomicFile {
         try write(data, to: url)
     }
 }
-
-/// The C `write`, under another name because `OutputFile.write` shadows it inside the class.
-private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { write(fd, buffer, count) }
