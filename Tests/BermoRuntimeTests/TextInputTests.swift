@@ -39,6 +39,9 @@ import Testing
         }
         #expect(error?.message.contains("data.tsv:3") == true)
         #expect(error?.message.contains("byte-order mark") == true)
+        // Nor does it become a class of its own when the labels are read from the file.
+        let classes = #expect(throws: RuntimeError.self) { try table.labelSet("label") }
+        #expect(classes?.message.contains("data.tsv:3: label '<byte-order mark U+FEFF>0'") == true, "\(classes?.message ?? "")")
     }
 
     @Test("invalid UTF-8 is reported with its line, column and byte offset, and how to convert the file")

@@ -12,6 +12,11 @@ public enum VisibleText {
         return "'\(text)'"
     }
 
+    /// Whether `value` holds a character a terminal does not show (which `quoted` names).
+    public static func hasInvisible(_ value: some StringProtocol) -> Bool {
+        value.unicodeScalars.contains { shown($0) != String($0) }
+    }
+
     static func shown(_ scalar: Unicode.Scalar) -> String {
         switch scalar {
         case "\u{FEFF}": return "<byte-order mark U+FEFF>"

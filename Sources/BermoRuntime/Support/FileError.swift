@@ -59,6 +59,7 @@ public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
         case ENAMETOOLONG: "use a shorter name"
         case EISDIR: "name a file, not a directory"
         case ENOTDIR: "check the path"
+        case EEXIST: "remove it, or choose another name"
         case EROFS: "write elsewhere"
         case EIO: "check the disk or the network mount, then retry"
         case EFBIG: "write to another file system"

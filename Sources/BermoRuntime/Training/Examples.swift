@@ -56,6 +56,10 @@ extension TSVTable {
     /// map to 0, 1 as in GLUE) and lexically otherwise.
     public func labelSet(_ labelColumn: String) throws -> [String] {
         let l = try column(labelColumn, option: "--label-column")
+        // An invisible character (a byte-order mark from files joined with `cat`) would make a class of its own.
+        if let row = rows.first(where: { VisibleText.hasInvisible($0.fields[l]) }) {
+            throw RuntimeError("\(path):\(row.line): label \(VisibleText.quoted(row.fields[l])) in column '\(labelColumn)' holds a character that does not show; remove it")
+        }
         let set = Set(rows.map { $0.fields[l] })
         if set.allSatisfy({ Int($0) != nil }) { return set.sorted { Int($0)! < Int($1)! } }
         return set.sorted()
