@@ -168,7 +168,7 @@ public enum GLUEDownloads {
                 }
             }
             let install = staging.appendingPathComponent("install", isDirectory: true)
-            try JSONEncoder().encode(marker).write(to: install.appendingPathComponent(markerName), options: .atomic)
+            try AtomicFile.write(JSONEncoder().encode(marker), to: install.appendingPathComponent(markerName))
             try replace(destination, with: install, in: glue)
             log("\(task.displayName): installed in \(destination.path)")
             outcomes[id] = .installed(destination, bytes: total)
@@ -193,14 +193,12 @@ public enum GLUEDownloads {
     /// the source's header line (byte-order mark included); each row is stripped of surrounding
     /// whitespace and rewritten as `label\tid1\tid2\ts1\ts2`; test.tsv gets GLUE's `index` header.
     public static func buildMRPC(train: URL, test: URL?, devIds: URL, into folder: URL) throws {
+        /// The file's lines; the first keeps a leading byte-order mark, as in GLUE's files.
         func lines(_ url: URL) throws -> [Substring] {
-            // Decoded without Foundation so a leading byte-order mark stays part of the header, as in GLUE's files.
-            guard let data = FileManager.default.contents(atPath: url.path), GLUEFile.isValidUTF8([UInt8](data)) else {
-                throw RuntimeError("\(url.path): cannot read it as UTF-8; fetch MRPC again")
-            }
-            var l = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-            if l.last == "" { l.removeLast() }
-            return l.map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+            let file = try TextFile(contentsOf: url.path, unreadableFix: "fetch MRPC again")
+            var lines = file.lines
+            if file.startsWithByteOrderMark, !lines.isEmpty { lines[0] = "\u{FEFF}" + lines[0] }
+            return lines.map { Substring($0) }
         }
         func fields(_ line: Substring, _ url: URL, _ number: Int) throws -> [Substring] {
             let f = line.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\t", omittingEmptySubsequences: false)
@@ -218,15 +216,15 @@ public enum GLUEDownloads {
             let row = f.joined(separator: "\t") + "\n"
             if dev.contains("\(f[1])\t\(f[2])") { devOut += row } else { trainOut += row }
         }
-        try Data(trainOut.utf8).write(to: folder.appendingPathComponent("train.tsv"), options: .atomic)
-        try Data(devOut.utf8).write(to: folder.appendingPathComponent("dev.tsv"), options: .atomic)
+        try AtomicFile.write(trainOut, to: folder.appendingPathComponent("train.tsv"))
+        try AtomicFile.write(devOut, to: folder.appendingPathComponent("dev.tsv"))
         if let test {
             var out = "index\t#1 ID\t#2 ID\t#1 String\t#2 String\n"
             for (i, line) in try lines(test).enumerated().dropFirst() {
                 let f = try fields(line, test, i + 1)
                 out += "\(i - 1)\t\(f[1])\t\(f[2])\t\(f[3])\t\(f[4])\n"
             }
-            try Data(out.utf8).write(to: folder.appendingPathComponent("test.tsv"), options: .atomic)
+            try AtomicFile.write(out, to: folder.appendingPathComponent("test.tsv"))
         }
     }
 

@@ -2,8 +2,8 @@ import BermoRuntime
 import Foundation
 
 /// One GLUE TSV file read the way GLUE's loaders read it: tab-separated, no quoting (Python's
-/// `csv.QUOTE_NONE`: a `"` is an ordinary character), one record per `\n`-terminated line, a trailing `\r`
-/// and a leading UTF-8 byte-order mark (MRPC's files have one) ignored.
+/// `csv.QUOTE_NONE`: a `"` is an ordinary character), one record per line (LF, CRLF or CR, as Python's universal
+/// newlines), a leading UTF-8 byte-order mark (MRPC's files have one) ignored: `TextFile`.
 ///
 /// Only the text, pair and label columns are turned into strings, so MNLI's 400 MB train file (twelve
 /// columns, most of them parse trees) reads without materialising fields nobody uses.
@@ -21,14 +21,7 @@ public struct GLUEFile: Sendable {
     public init(path: String, task: GLUETask, policy: GLUEMalformedRowPolicy? = nil) throws {
         self.path = path
         let policy = policy ?? task.malformedRows
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw RuntimeError("\(path): cannot read this file; check the path and permissions (GLUE data is read from <data-dir>/glue/\(task.directoryName)/, where <data-dir> is --data-dir or $BERMO_DATA)")
-        }
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        guard Self.isValidUTF8(bytes) else {
-            throw RuntimeError("\(path): not valid UTF-8; GLUE files are UTF-8, so this copy is damaged: fetch it again with `bermo data fetch glue --tasks \(task.id.rawValue)`")
-        }
+        let file = try TextFile(contentsOf: path, unreadableFix: "check the path and permissions (GLUE data is read from <data-dir>/glue/\(task.directoryName)/, where <data-dir> is --data-dir or $BERMO_DATA)")
 
         let fetchHint = "the file is damaged or not GLUE's \(task.displayName) file; fetch it again with `bermo data fetch glue --tasks \(task.id.rawValue)`"
         var examples: [Example] = [], skipped: [Int] = [], dataRows = 0
@@ -36,25 +29,18 @@ public struct GLUEFile: Sendable {
         for (i, l) in (task.fileLabels ?? []).enumerated() { labelIndex[l] = i }
         var fieldCount = task.headerlessFieldCount ?? 0
         var starts: [Int] = [], ends: [Int] = []
-        var lineNumber = 0, lineStart = 0
-        let n = bytes.count
+        let bytes = file.bytes
 
         func string(_ field: Int) -> String {
             String(decoding: bytes[starts[field]..<ends[field]], as: UTF8.self)
         }
 
-        while lineStart < n {
-            var lineEnd = lineStart
-            while lineEnd < n && bytes[lineEnd] != 0x0A { lineEnd += 1 }
-            let next = lineEnd + 1
-            var contentEnd = lineEnd
-            if contentEnd > lineStart && bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
-            lineNumber += 1
+        for (index, line) in file.lineRanges.enumerated() {
+            let lineNumber = index + 1
             starts.removeAll(keepingCapacity: true); ends.removeAll(keepingCapacity: true)
-            var s = lineStart
-            for j in lineStart..<contentEnd where bytes[j] == 0x09 { starts.append(s); ends.append(j); s = j + 1 }
-            starts.append(s); ends.append(contentEnd)
-            defer { lineStart = next }
+            var s = line.lowerBound
+            for j in line where bytes[j] == 0x09 { starts.append(s); ends.append(j); s = j + 1 }
+            starts.append(s); ends.append(line.upperBound)
 
             if lineNumber == 1 && task.hasHeader {
                 fieldCount = starts.count
@@ -62,7 +48,7 @@ public struct GLUEFile: Sendable {
                     let at = column.resolved(fieldCount: fieldCount)
                     let found = (0..<fieldCount).contains(at) ? string(at) : nil
                     guard let expected = column.name, found != expected else { continue }
-                    throw RuntimeError("\(path):1: expected the header column '\(column.name ?? "")' at position \(at) (0-based) of \(task.displayName)'s layout, found \(found.map { "'\($0)'" } ?? "only \(fieldCount) columns"); \(fetchHint)")
+                    throw RuntimeError("\(path):1: expected the header column '\(column.name ?? "")' at position \(at) (0-based) of \(task.displayName)'s layout, found \(found.map { VisibleText.quoted($0) } ?? "only \(fieldCount) columns"); \(fetchHint)")
                 }
                 continue
             }
@@ -80,34 +66,22 @@ public struct GLUEFile: Sendable {
                                   pair: task.pairColumn.map { string($0.resolved(fieldCount: fieldCount)) })
             if let labels = task.fileLabels {
                 guard let index = labelIndex[raw] else {
-                    try reject("label '\(raw)' in column \(task.labelColumn.name.map { "'\($0)'" } ?? "\(task.labelColumn.position)") is not one of \(task.displayName)'s labels (\(labels.joined(separator: ", ")))")
+                    try reject("label \(VisibleText.quoted(raw)) in column \(task.labelColumn.name.map { "'\($0)'" } ?? "\(task.labelColumn.position)") is not one of \(task.displayName)'s labels (\(labels.joined(separator: ", ")))")
                     continue
                 }
                 example.label = index
             } else {
                 guard let value = Float(raw), value.isFinite else {
-                    try reject("score '\(raw)' in column '\(task.labelColumn.name ?? "")' is not a number (\(task.displayName) is a regression task with scores 0-5)")
+                    try reject("score \(VisibleText.quoted(raw)) in column '\(task.labelColumn.name ?? "")' is not a number (\(task.displayName) is a regression task with scores 0-5)")
                     continue
                 }
                 example.value = value
             }
             examples.append(example)
         }
-        if task.hasHeader && lineNumber == 0 {
+        if task.hasHeader && file.lineCount == 0 {
             throw RuntimeError("\(path): the file is empty, but \(task.displayName)'s files start with a header row; \(fetchHint)")
         }
         self.examples = examples; self.dataRows = dataRows; self.skippedLines = skipped
-    }
-
-    static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
-        var decoder = UTF8()
-        var iterator = bytes.makeIterator()
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue: continue
-            case .emptyInput: return true
-            case .error: return false
-            }
-        }
     }
 }

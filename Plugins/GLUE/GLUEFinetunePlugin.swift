@@ -52,7 +52,7 @@ public struct GLUEJob: PreparedTask {
             let task = config.task, directory = GLUEDataDirectory(context.dataDirectory)
             files = ([task.trainFile] + task.evalFiles.map(\.fileName)).map { directory.file(task, $0) }
                 .filter { FileManager.default.fileExists(atPath: $0.path) }
-                .map { DataFile($0, fetchHint: "bermo data fetch glue --tasks \(task.id.rawValue)") }
+                .map { DataFile($0, fetch: "bermo data fetch glue --tasks \(task.id.rawValue)") }
         }
 
         public var task: GLUETask { config.task }

@@ -150,7 +150,7 @@ public enum GLUERunner {
                 let saved = try JSONDecoder().decode(Checkpointing.SavedCurve.self, from: Data(contentsOf: file))
                 curve = saved.points; lossSum = saved.pendingLossSum; lossCount = saved.pendingLossCount
             } catch {
-                throw RuntimeError("\(file.path): cannot read the saved dev curve (\(error)); delete \(checkpoint.directory.path) to start this job over")
+                throw RuntimeError("\(file.path): cannot read the saved dev curve (\(ErrorText.describe(error))); delete \(checkpoint.directory.path) to start this job over")
             }
             resumed = true
             progress(.resumed(step: tuner.step))

@@ -88,7 +88,7 @@ public struct GLUEPrunePlugin: TaskPlugin {
                 if exportModel, let schedule, let source = try? job.model.directory() {
                     do {
                         try schedule.export(to: job.artifactsDirectory.appendingPathComponent("pruned-model"), sourceDirectory: source, kind: task.kind)
-                    } catch { job.log("could not export the pruned model: \(error)") }
+                    } catch { job.log("could not export the pruned model: \(ErrorText.describe(error))") }
                 }
             })
         }

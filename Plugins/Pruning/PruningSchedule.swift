@@ -294,7 +294,7 @@ public final class PruningSchedule: TrainingHook {
                              "remaining_weights": r.remainingFraction,
                              "remaining_encoder_weights": r.encoderRemainingFraction] as [String: Any]
         let json = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
-        try json.write(to: url, options: .atomic)
+        try AtomicFile.write(json, to: url)
     }
 
     /// Ends pruning: writes `M ⊙ W` (evaluation masks) into the model's own parameters and removes the

@@ -132,7 +132,7 @@ public struct FeatureCache: Sendable {
             let mean = try LayerFeatures(count: n, layers: layers, dim: h, values: file.floats("mean"))
             return EncodedDataset(cls: cls, mean: mean, file: url, fromCache: true)
         } catch {
-            log("feature cache \(url.path) is unreadable (\(error)); re-encoding")
+            log("feature cache \(url.path) is unreadable (\(ErrorText.describe(error))); re-encoding")
             return nil
         }
     }
@@ -148,14 +148,14 @@ public struct FeatureCache: Sendable {
                 + "\(config.hiddenSize) but the ModelIdentity says \(model.numHiddenLayers) × \(model.hiddenSize); "
                 + "compute the identity from the same model directory the encoder was loaded from")
         }
+        // A process killed while writing features (hundreds of MB) leaves its temporary; the next one removes it.
+        StaleTemporaries.sweepAll(in: directory)
         if let cached = load(model: model, dataset: dataset, maxLength: encoder.maxLength, log: log) { return cached }
         let url = fileURL(model: model, dataset: dataset, maxLength: encoder.maxLength)
         let encoded = try Self.encode(dataset.examples.map(\.sentence), encoder: encoder, progress: progress)
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw RuntimeError("cannot create the feature cache directory \(directory.path): "
-                + "\(error.localizedDescription); set BERMO_CACHE to a writable place or fix the permissions")
+        do { try OutputFile.createDirectory(directory) } catch let error as FileError {
+            throw FileError(path: error.path, action: "cannot create the feature cache directory", code: error.code,
+                            fix: "set BERMO_CACHE to a writable place or fix the permissions")
         }
         let n = dataset.examples.count, shape = [n, model.numHiddenLayers + 1, model.hiddenSize]
         try encoded.cls.values.withUnsafeBufferPointer { c in

@@ -99,7 +99,7 @@ public struct ProbeTaskConfig: Settings {
     func resolved(_ context: PrepareContext) throws -> (ProbeTaskConfig, DataFile) {
         var c = self
         if let file {
-            return (c, DataFile(file.url, fetchHint: "a TSV in SentEval's format: split<TAB>label<TAB>sentence with split tr/va/te"))
+            return (c, DataFile(file.url, userFile: "a TSV in SentEval's format: split<TAB>label<TAB>sentence with split tr/va/te"))
         }
         if c.probeTask == nil {
             guard let task = SentEvalTask(name: context.taskID) else {

@@ -80,13 +80,8 @@ public struct SentEvalDataset: Sendable {
     /// Reads a probing file. `limit` keeps at most that many lines of each split, evenly spaced over the
     /// split in file order (the files are ordered within splits, so a prefix would skew the labels).
     public static func load(path: String, limit: Int? = nil) throws -> SentEvalDataset {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw RuntimeError("\(path): cannot read this file (\(exists ? "permission denied?" : "it does not exist")); "
-                + "SentEval probing files are read from --data-dir / $BERMO_DATA (senteval-probing/); "
-                + "`bermo data fetch senteval` downloads the full ones")
-        }
-        return try SentEvalDataset(data: data, path: path, limit: limit)
+        let fix = "SentEval probing files are read from --data-dir / $BERMO_DATA (senteval-probing/); `bermo data fetch senteval` downloads the full ones"
+        return try SentEvalDataset(data: Data(TextFile.contents(of: path, unreadableFix: fix)), path: path, limit: limit)
     }
 
     /// Parses file content; `path` is used in messages only.
@@ -97,20 +92,8 @@ public struct SentEvalDataset: Sendable {
         self.path = path
         self.limit = limit
         fileSha256 = Digest.sha256(data)
-        let bytes = [UInt8](data)
-        guard String(validating: bytes, as: UTF8.self) != nil else {
-            throw RuntimeError("\(path): not valid UTF-8; SentEval's files are UTF-8, re-download or re-encode the file")
-        }
-        var all: [SentEvalExample] = []
-        var lineNumber = 0
-        var start = 0
-        while start < bytes.count {
-            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
-            lineNumber += 1
-            let line = String(decoding: bytes[start..<end], as: UTF8.self)
-            all.append(try Self.parse(line, number: lineNumber, path: path))
-            start = end + 1
-        }
+        let file = try TextFile(bytes: [UInt8](data), path: path)
+        let all = try (0..<file.lineCount).map { try Self.parse(file.line($0), number: $0 + 1, path: path) }
         var kept: [SentEvalExample] = []
         for split in SentEvalSplit.allCases {
             let members = all.filter { $0.split == split }
@@ -146,12 +129,11 @@ public struct SentEvalDataset: Sendable {
         while let last = line.unicodeScalars.last, last.properties.isWhitespace { line = line.dropLast() }
         let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
         guard fields.count >= 3 else {
-            let shown = line.count > 60 ? String(line.prefix(60)) + "…" : String(line)
             throw RuntimeError("\(path):\(number): expected at least 3 tab-separated fields "
-                + "(split<TAB>label<TAB>sentence) but found \(fields.count) in '\(shown)'; fix or delete this line")
+                + "(split<TAB>label<TAB>sentence) but found \(fields.count) in \(VisibleText.quoted(line)); fix or delete this line")
         }
         guard let split = SentEvalSplit(rawValue: String(fields[0])) else {
-            throw RuntimeError("\(path):\(number): field 1 (split tag) is '\(fields[0])'; it must be tr, va or te")
+            throw RuntimeError("\(path):\(number): field 1 (split tag) is \(VisibleText.quoted(fields[0])); it must be tr, va or te")
         }
         let label = String(fields[1])
         guard !label.trimmingCharacters(in: .whitespaces).isEmpty else {

@@ -120,12 +120,7 @@ public enum SentEvalDownloads {
             log("downloading \(url.absoluteString)")
             let data = try transport(url)
             try verify(data, fileName: name, source: url.absoluteString)
-            do {
-                try data.write(to: target, options: .atomic)
-            } catch {
-                throw RuntimeError("cannot write \(target.path): \(error.localizedDescription); check free space and "
-                    + "permissions, then retry")
-            }
+            try AtomicFile.write(data, to: target)
             log("\(name): \(data.count) bytes, git blob SHA-1 verified")
             outcomes.append(.downloaded(target, bytes: data.count))
         }

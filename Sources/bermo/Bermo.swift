@@ -11,17 +11,18 @@ struct Bermo: ParsableCommand {
                       ReportCommand.self, StatusCommand.self, EncodeCommand.self, FinetuneCommand.self, ModelCommand.self, DataCommand.self, BenchCommand.self]
     )
 
-    /// Usage errors exit with 2 rather than ArgumentParser's 64, so every harness command follows one
-    /// convention: 0 fine, 1 regression, 2 usage or data error.
+    /// Usage errors exit with 2 rather than ArgumentParser's 64, so every command follows one convention:
+    /// 0 fine, 1 regression or a failed environment, 2 usage or data error (`CommandFailure`).
     static func main() {
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                StandardError.write(fullMessage(for: error) + "\n")
                 Foundation.exit(2)
             }
+            if let failure = CommandFailure(error) { exit(withError: failure.reported()) }
             exit(withError: error)
         }
     }

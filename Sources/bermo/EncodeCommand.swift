@@ -8,9 +8,9 @@ struct EncodeCommand: ParsableCommand {
         abstract: "Encode sentences (one per line) into per-layer [CLS] and mean-pooled vectors (JSON Lines).")
 
     @OptionGroup var modelOptions: ModelOptions
-    @Option(help: "UTF-8 text file, one sentence per line (only the final newline is dropped).")
+    @Option(help: "UTF-8 text file, one sentence per line (LF, CRLF or CR; only the final line ending is dropped).")
     var input: String
-    @Option(help: "Output JSON Lines file, one object per input line, in order. Written atomically.")
+    @Option(help: "Output JSON Lines file, one object per input line, in order. Written atomically (a device or named pipe is written directly).")
     var output: String
     @Option(help: "Hidden states to output: 'all' or indices like 0,3,6 (0 = embedding output).")
     var layers: String = "all"
@@ -24,29 +24,37 @@ struct EncodeCommand: ParsableCommand {
     func validate() throws {
         try OptionRules.check(maxLength, SentenceEncoder.maxLengthRule, option: "--max-length")
         try OptionRules.check(batchSize, SentenceEncoder.batchSizeRule, option: "--batch-size")
+        _ = try parsePoolings(pool)
     }
 
     /// Sentences are encoded in chunks so memory stays flat on large inputs; each chunk is
     /// length-sorted on its own.
     static let chunk = 4096
 
+    /// The output is opened first, so a destination that cannot be written is refused before any work, and
+    /// every way out (an error, Ctrl-C, SIGTERM) leaves it as it was: the output is only renamed into place
+    /// when complete (`OutputFile`).
     func run() throws {
-        let lines = try TextLines.read(input)
+        StopRequest.install()
+        let writer = try OutputFile(URL(fileURLWithPath: output))
+        let lines = try TextFile(contentsOf: input, unreadableFix: "check the path of --input").lines
         let (model, tokenizer, _) = try modelOptions.load()
         let layerList = try parseLayers(layers, numLayers: model.config.numHiddenLayers)
         let poolings = try parsePoolings(pool)
         let encoder = try SentenceEncoder(model: model, tokenizer: tokenizer, maxLength: maxLength, batchSize: batchSize)
-        let writer = try AtomicLineWriter(path: output)
         let bar = ProgressBar(total: lines.count, label: "encode")
+        var buffer = ""
         for start in stride(from: 0, to: lines.count, by: Self.chunk) {
             let slice = Array(lines[start..<min(start + Self.chunk, lines.count)])
             let encodings = encoder.tokenize(slice)
             let features = try encoder.encode(encodings, layers: layerList, poolings: poolings) { bar.update(start + $0) }
             for i in 0..<slice.count {
-                writer.write(Self.jsonLine(index: start + i, ids: encodings[i].inputIds, features: features,
-                                           sentence: i, poolings: poolings))
+                buffer += Self.jsonLine(index: start + i, ids: encodings[i].inputIds, features: features,
+                                        sentence: i, poolings: poolings)
+                if buffer.utf8.count > 1 << 20 { try writer.write(buffer); buffer = "" }
             }
         }
+        try writer.write(buffer)
         try writer.commit()
         bar.finish(extra: "→ \(output)")
     }
@@ -63,35 +71,4 @@ struct EncodeCommand: ParsableCommand {
         }
         return s + "}\n"
     }
-}
-
-/// Writes to a temporary file beside the target and renames it into place on `commit()`, so a
-/// reader never sees half a file and an interrupted run leaves the previous output intact.
-final class AtomicLineWriter {
-    let path: String
-    let tmp: String
-    let handle: FileHandle
-    private var buffer = Data()
-
-    init(path: String) throws {
-        self.path = path
-        tmp = path + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: tmp, contents: nil), let h = FileHandle(forWritingAtPath: tmp) else {
-            throw ValidationFailure("\(path): cannot create the output file (does its directory exist and is it writable?)")
-        }
-        handle = h
-    }
-
-    func write(_ line: String) {
-        buffer.append(contentsOf: line.utf8)
-        if buffer.count > 1 << 20 { handle.write(buffer); buffer.removeAll(keepingCapacity: true) }
-    }
-
-    func commit() throws {
-        handle.write(buffer); buffer.removeAll()
-        try handle.synchronize(); try handle.close()
-        if rename(tmp, path) != 0 { throw ValidationFailure("\(path): could not move the finished output into place (errno \(errno))") }
-    }
-
-    deinit { unlink(tmp) }
 }

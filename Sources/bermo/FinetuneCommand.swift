@@ -36,6 +36,10 @@ struct FinetuneCommand: ParsableCommand {
     func run() throws {
         var config = try reportingErrors { try SettingsOptions.decode(FineTuneConfig.self, from: settings, command: "finetune") }
         config.seed = UInt64(seed)
+        // Where the results go is checked before any work: a bad --output-dir or --predictions fails now.
+        let out = URL(fileURLWithPath: outputDir)
+        try OutputFile.createDirectory(out)
+        let logits = try predictions.map { try OutputFile(URL(fileURLWithPath: $0)) }
         let trainTable = try TSVTable(path: train, skipBadRows: skipBadRows)
         let devTable = try TSVTable(path: dev, skipBadRows: skipBadRows)
         let kind: TaskKind = regression ? .regression : .classification(labels: try trainTable.labelSet(labelColumn))
@@ -49,8 +53,6 @@ struct FinetuneCommand: ParsableCommand {
         let (model, tokenizer, modelDir) = try modelOptions.load(numLabels: kind.numLabels, mix: mix, seed: config.seed)
         let tuner = try FineTuner(model: model, tokenizer: tokenizer, config: config, kind: kind)
 
-        let out = URL(fileURLWithPath: outputDir)
-        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         let checkpointDir = out.appendingPathComponent("checkpoint")
         if resume, TrainerCheckpoint.exists(in: checkpointDir) {
             try TrainerCheckpoint.resume(tuner, from: checkpointDir)
@@ -82,18 +84,19 @@ struct FinetuneCommand: ParsableCommand {
         try writeJSON(TrainerState(globalStep: result.steps, maxSteps: total, logHistory: result.logHistory,
                                    head: head.rawValue, mixLayers: model.mixLayers, settings: config.settingsJSON(), seed: config.seed),
                       to: out.appendingPathComponent("trainer_state.json"))
-        if let predictions { try Self.writeLogits(tuner.predict(devSet), numLabels: model.numLabels, to: predictions) }
+        if let logits { try Self.writeLogits(tuner.predict(devSet), numLabels: model.numLabels, to: logits) }
         print(String(data: try JSONEncoder.snake.encode(result.finalEval), encoding: .utf8)!)
     }
 
     /// One line per dev example: `{"index": 0, "logits": [0.12, -0.3]}` (one logit for regression).
-    static func writeLogits(_ predictions: Predictions, numLabels: Int, to path: String) throws {
-        let writer = try AtomicLineWriter(path: path)
+    static func writeLogits(_ predictions: Predictions, numLabels: Int, to file: OutputFile) throws {
+        var text = ""
         for i in 0..<predictions.logits.count / max(numLabels, 1) {
             let row = predictions.logits[(i * numLabels)..<((i + 1) * numLabels)]
-            writer.write("{\"index\": \(i), \"logits\": [" + row.map { "\($0)" }.joined(separator: ", ") + "]}\n")
+            text += "{\"index\": \(i), \"logits\": [" + row.map { "\($0)" }.joined(separator: ", ") + "]}\n"
         }
-        try writer.commit()
+        try file.write(text)
+        try file.commit()
     }
 
     struct EvalResults: Encodable {
@@ -106,7 +109,7 @@ struct FinetuneCommand: ParsableCommand {
         var settings: JSONValue; var seed: UInt64
     }
 
-    func log(_ s: String) { FileHandle.standardError.write(Data("bermo: \(s)\n".utf8)) }
+    func log(_ s: String) { StandardError.write("bermo: \(s)\n") }
 }
 
 extension HeadVariant: ExpressibleByArgument {}
@@ -118,7 +121,7 @@ extension JSONEncoder {
     }
 }
 
-/// Writes JSON atomically (temporary file + rename).
+/// Writes JSON atomically (`AtomicFile`), snake_case keys like run_glue.py's files.
 func writeJSON<T: Encodable>(_ value: T, to url: URL) throws {
-    try JSONEncoder.snake.encode(value).write(to: url, options: .atomic)
+    try AtomicFile.writeJSON(value, to: url, encoder: JSONEncoder.snake)
 }

@@ -12,8 +12,8 @@ struct SuiteDataOptions: ParsableArguments {
     var source: String { DataDirectory.source(dataDir) }
 }
 
-/// Prints harness errors the way users need them (located, one per line) and exits 2; other errors too.
-/// Exit codes across the harness commands: 0 fine, 1 regression, 2 usage or data error.
+/// Prints harness errors the way users need them (located, one per line) and exits 2; other errors as
+/// `CommandFailure` says. Exit codes across the commands: 0 fine, 1 regression, 2 usage or data error.
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
@@ -27,12 +27,12 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
         printError(error.description)
         throw ExitCode(2)
     } catch {
-        printError("bermo: error: \(error)")
-        throw ExitCode(2)
+        if let failure = CommandFailure(error) { throw failure.reported() }
+        throw error
     }
 }
 
-func printError(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+func printError(_ text: String) { StandardError.write(text + "\n") }
 
 /// Parses repeated `--tolerance` values: `abs:0.01` (default) or `accuracy=std:2` (one metric).
 func parseTolerances(_ values: [String]) throws -> TolerancePolicy {

@@ -13,7 +13,7 @@ struct ModelCommand: ParsableCommand {
         var name: String = "minilm-l6"
 
         func run() throws {
-            let dir = try ModelStore().resolve(name) { FileHandle.standardError.write(Data(("bermo: " + $0 + "\n").utf8)) }
+            let dir = try ModelStore().resolve(name) { StandardError.write("bermo: " + $0 + "\n") }
             print(dir.path)
         }
     }

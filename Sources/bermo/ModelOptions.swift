@@ -16,9 +16,9 @@ struct ModelOptions: ParsableArguments {
     func load(numLabels: Int? = nil, mix: MixConfig? = nil, seed: UInt64 = 0) throws -> (BertModel, BertTokenizer, URL) {
         Compute.configure(threads: threads)
         noteNarrowBLASKernels()
-        let dir = try ModelStore().resolve(model) { FileHandle.standardError.write(Data(("bermo: " + $0 + "\n").utf8)) }
+        let dir = try ModelStore().resolve(model) { StandardError.write("bermo: " + $0 + "\n") }
         let model = try BertModel.load(directory: dir, numLabels: numLabels, mix: mix, seed: seed)
-        for note in model.notes { FileHandle.standardError.write(Data("bermo: note: \(note)\n".utf8)) }
+        for note in model.notes { StandardError.write("bermo: note: \(note)\n") }
         return (model, try BertTokenizer(modelDirectory: dir), dir)
     }
 }
@@ -37,13 +37,19 @@ func parseLayers(_ text: String, numLayers: Int) throws -> [Int] {
     return out
 }
 
+/// Parses a comma list of poolings (`cls,mean`), each at most once (twice would write one JSON key twice),
+/// at least one (`SentenceEncoder.poolingsRule`: with none, records would carry no vectors).
 func parsePoolings(_ text: String) throws -> [Pooling] {
-    try text.split(separator: ",").map {
-        guard let p = Pooling(rawValue: $0.trimmingCharacters(in: .whitespaces)) else {
-            throw ValidationFailure("--pool: '\($0)' is not a pooling; choose from cls, mean (comma-separated)")
+    var poolings: [Pooling] = []
+    for part in text.split(separator: ",") {
+        guard let p = Pooling(rawValue: part.trimmingCharacters(in: .whitespaces)) else {
+            throw OptionRules.rejected("`--pool`: \(VisibleText.quoted(part)) is not a pooling; choose from cls, mean (comma-separated)")
         }
-        return p
+        guard !poolings.contains(p) else { throw OptionRules.rejected("`--pool`: '\(p.rawValue)' is given twice; name each pooling once") }
+        poolings.append(p)
     }
+    try OptionRules.check(poolings, SentenceEncoder.poolingsRule, option: "--pool")
+    return poolings
 }
 
 /// Says once per process when the environment pinned OpenBLAS to AVX2 kernels on an AVX-512 CPU.
@@ -56,6 +62,6 @@ private enum BLASNoteOnce {
     static func emit(_ note: String) {
         guard !said else { return }
         said = true
-        FileHandle.standardError.write(Data("bermo: note: \(note)\n".utf8))
+        StandardError.write("bermo: note: \(note)\n")
     }
 }

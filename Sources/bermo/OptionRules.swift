@@ -12,8 +12,14 @@ enum OptionRules {
     /// Throws (after printing the message) when `value` is given and breaks `rule`.
     static func check<V: SettingValue>(_ value: V?, _ rule: SettingRule<V>, option: String) throws {
         guard let value, let problem = rule.violation(value) else { return }
-        printError("bermo: error: " + SettingError(option, problem, fix: "use \(rule.accepted)").description)
-        // ArgumentParser passes an `ExitCode` thrown from `validate()` through unchanged (no usage text).
-        throw ExitCode(2)
+        throw rejected(SettingError(option, problem, fix: "use \(rule.accepted)").description)
+    }
+
+    /// Prints `message` as an option error and returns the exit code to throw: ArgumentParser passes an
+    /// `ExitCode` thrown from `validate()` through unchanged (no usage text), where any other error would be
+    /// wrapped and exit 1.
+    static func rejected(_ message: String) -> ExitCode {
+        printError("bermo: error: " + message)
+        return ExitCode(2)
     }
 }

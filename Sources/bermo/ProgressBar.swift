@@ -1,3 +1,4 @@
+import BermoRuntime
 import Foundation
 import BermoHarness
 
@@ -17,7 +18,7 @@ final class ProgressBar {
 
     /// Prints a line above the bar (an evaluation result, a warning).
     func note(_ text: String) {
-        FileHandle.standardError.write(Data(((interactive ? "\r\u{1B}[K" : "") + text + "\n").utf8))
+        StandardError.write((interactive ? "\r\u{1B}[K" : "") + text + "\n")
         lastDraw = .distantPast
     }
 
@@ -25,12 +26,12 @@ final class ProgressBar {
         let now = Date()
         guard interactive, now.timeIntervalSince(lastDraw) > 0.2 || done == total else { return }
         lastDraw = now
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line(done, now: now, extra: extra)).utf8))
+        StandardError.write("\r\u{1B}[K" + line(done, now: now, extra: extra))
     }
 
     func finish(extra: String = "") {
         let text = line(total, now: Date(), extra: extra)
-        FileHandle.standardError.write(Data(((interactive ? "\r\u{1B}[K" : "") + text + "\n").utf8))
+        StandardError.write((interactive ? "\r\u{1B}[K" : "") + text + "\n")
     }
 
     private func line(_ done: Int, now: Date, extra: String) -> String {

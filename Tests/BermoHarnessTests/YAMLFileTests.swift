@@ -105,6 +105,13 @@ import Testing
         #expect(utf16?.message.contains("UTF-16") == true)
     }
 
+    /// Two files joined with `cat` keep the second one's byte-order mark; libyaml would call it a syntax error.
+    @Test func aByteOrderMarkInsideTheFileIsNamed() throws {
+        let joined = error("suite: x\n\u{FEFF}model: m\n")
+        #expect(joined?.location.line == 2 && joined?.location.column == 1)
+        #expect(joined?.message.contains("byte-order mark") == true, "\(joined?.description ?? "")")
+    }
+
     @Test func invalidUTF8AndControlCharactersAreLocated() throws {
         let bad = #expect(throws: SuiteError.self) { try load(Array("suite: x\nmodel: m\nbad: é".utf8) + [0xFF, 0x0A]) }
         #expect(bad?.location.line == 3 && bad?.location.column == 7)

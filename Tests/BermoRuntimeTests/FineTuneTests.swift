@@ -96,6 +96,15 @@ struct FineTuneTests {
         #expect(result.status == .diverged)
         #expect(result.divergedAtStep == 1)
     }
+
+    @Test("an empty evaluation set is an error, not a \"completed\" run with empty metrics")
+    func emptyEvaluationSetIsRefused() throws {
+        var config = FineTuneConfig(); config.perDeviceTrainBatchSize = 4; config.maxSteps = 1
+        let t = try Self.tuner(.bert, config)
+        let error = #expect(throws: RuntimeError.self) { try t.train(try Self.sst2("train", 4), dev: []) }
+        #expect(error?.message.contains("'dev' has no examples") == true)
+        #expect(t.step == 0)
+    }
 }
 
 extension FineTuneConfig {

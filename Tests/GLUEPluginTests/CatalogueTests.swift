@@ -106,6 +106,17 @@ struct CatalogueTests {
         #expect(nan?.message.contains("\(score):2") == true && nan?.message.contains("'five'") == true)
     }
 
+    @Test("every line ending reads the same rows (Python's universal newlines, as GLUE's loader reads them)",
+          arguments: ["\r\n", "\r"])
+    func lineEndings(_ ending: String) throws {
+        let tmp = try TemporaryDirectory(); defer { tmp.cleanup() }
+        let rows = ["index\tsentence1\tsentence2\tlabel", "0\ta\tb\tentailment", "1\tc\td\tnot_entailment"]
+        let path = try tmp.write(rows.joined(separator: ending) + ending, to: "RTE/dev.tsv").path
+        let file = try GLUEFile(path: path, task: GLUETaskID.rte.task)
+        #expect(file.examples.map(\.text) == ["a", "c"])
+        #expect(file.examples.map(\.label) == [0, 1])
+    }
+
     @Test("task names: run_glue names, GLUE folder names, any case")
     func names() throws {
         #expect(GLUETaskID(named: "SST-2") == .sst2 && GLUETaskID(named: "sts-b") == .stsb && GLUETaskID(named: "MNLI") == .mnli)

@@ -69,11 +69,27 @@ import Testing
         #expect(error?.message.contains("'te'") == true)
     }
 
-    @Test func invalidUtf8IsAnError() throws {
-        let error = #expect(throws: RuntimeError.self) {
-            try SentEvalDataset(data: Data([0x74, 0x72, 0x09, 0xFF, 0x0A]), path: "bad.txt")
+    @Test func invalidUtf8IsAnErrorNamingLineAndByte() throws {
+        let error = #expect(throws: (any Error).self) {
+            try SentEvalDataset(data: Data(Array("tr\tA\tok .\n".utf8) + [0x74, 0x72, 0x09, 0xFF, 0x0A]), path: "bad.txt")
         }
-        #expect(error?.message.contains("UTF-8") == true)
+        let text = error.map { "\($0)" } ?? ""
+        #expect(text.hasPrefix("bad.txt:2:4:") && text.contains("byte 13 (0xFF)") && text.contains("iconv"), "\(text)")
+    }
+
+    /// Python's universal newlines (SentEval opens its files with `open(path, 'r')`) end a line at a lone CR too.
+    @Test func oldMacLineEndingsAreLines() throws {
+        let d = try Self.parse(Self.small.replacingOccurrences(of: "\r", with: "").replacingOccurrences(of: "\n", with: "\r"))
+        #expect(d.examples.count == 7)
+        #expect(d.examples.map(\.line) == [1, 2, 3, 4, 5, 6, 7])
+    }
+
+    /// Two files joined with `cat`: the second one's byte-order mark sits before `tr`, which an editor does not show.
+    @Test func aByteOrderMarkInsideTheFileIsNamed() throws {
+        let joined = "\u{FEFF}tr\tA\tx .\n" + "\u{FEFF}va\tA\ty .\nte\tA\tz .\n"
+        let error = #expect(throws: RuntimeError.self) { try Self.parse(joined) }
+        #expect(error?.message.hasPrefix("probe.txt:2:") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("'<byte-order mark U+FEFF>va'") == true, "\(error?.message ?? "")")
     }
 
     @Test func limitKeepsEvenlySpacedLinesOfEachSplit() throws {

@@ -70,4 +70,23 @@ import Testing
             try FeatureCache(directory: directory.file("cache")).features(for: dataset, encoder: encoder, model: wrong)
         }
     }
+
+    /// A run killed (SIGKILL, OOM, a lost node) while writing features leaves a temporary as large as the
+    /// features; the next run removes it once nobody can be writing it (untouched for an hour).
+    @Test func aKilledWritersTemporaryIsRemovedByTheNextRun() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let (encoder, identity) = try Self.tinyEncoder(in: directory)
+        let dataset = try SentEvalDataset(data: Data(Self.text.utf8), path: "toy.txt")
+        let cacheDirectory = directory.file("cache")
+        try FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
+        let killed = cacheDirectory.appendingPathComponent(".toy-L16-0123456789abcdef01234567.safetensors.tmp-4242-1")
+        let writing = cacheDirectory.appendingPathComponent(".toy-L16-89abcdef0123456789abcdef.safetensors.tmp-4243-2")
+        for file in [killed, writing] { try Data(count: 4096).write(to: file) }
+        var hourAgo = [timeval(tv_sec: time(nil) - 7200, tv_usec: 0), timeval(tv_sec: time(nil) - 7200, tv_usec: 0)]
+        #expect(utimes(killed.path, &hourAgo) == 0)
+        _ = try FeatureCache(directory: cacheDirectory).features(for: dataset, encoder: encoder, model: identity)
+        let left = try FileManager.default.contentsOfDirectory(atPath: cacheDirectory.path).filter { $0.hasPrefix(".") }
+        #expect(left == [writing.lastPathComponent])
+    }
 }

@@ -62,8 +62,15 @@ public struct Comparator: Sendable {
     public var cli: TolerancePolicy
     public init(cli: TolerancePolicy = TolerancePolicy()) { self.cli = cli }
 
-    /// - Throws: `HarnessError` when a `std` tolerance cannot be computed (one seed on both sides).
+    /// - Throws: `HarnessError` when the two documents are results of different suites (every metric would
+    ///   count as missing: a usage error, not a regression), or when a `std` tolerance cannot be computed
+    ///   (one seed on both sides).
     public func compare(current: ResultsDocument, baseline: ResultsDocument) throws -> Comparison {
+        guard current.suite.name == baseline.suite.name else {
+            throw HarnessError("the results are of suite `\(current.suite.name)` (\(current.suite.file)) but the baseline is of suite "
+                + "`\(baseline.suite.name)` (\(baseline.suite.file)); compare results of the same suite (a renamed suite needs a "
+                + "baseline run under its new name)")
+        }
         let policy = current.tolerance
         let now = Dictionary(current.aggregates.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         let before = Dictionary(baseline.aggregates.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })

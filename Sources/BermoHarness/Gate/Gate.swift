@@ -1,3 +1,4 @@
+import BermoRuntime
 import Foundation
 
 /// `bermo compare` as a function: reads two results files and returns the exit code and what to print.
@@ -22,7 +23,7 @@ public enum Gate {
             let text = markdown ? ComparisonTable.markdown(comparison) : ComparisonTable.text(comparison, all: showAll)
             return Report(exitCode: comparison.exitCode, output: text, error: nil, comparison: comparison)
         } catch {
-            return Report(exitCode: 2, output: "", error: "bermo: error: \(error)", comparison: nil)
+            return Report(exitCode: 2, output: "", error: "bermo: error: \(ErrorText.describe(error))", comparison: nil)
         }
     }
 }

@@ -89,14 +89,38 @@ public struct PrepareContext: Sendable {
 
     /// `relativePath` below the data directory.
     public func dataFile(_ relativePath: String, fetch: String) -> DataFile {
-        DataFile(dataDirectory.appendingPathComponent(relativePath), fetchHint: fetch)
+        DataFile(dataDirectory.appendingPathComponent(relativePath), fetch: fetch)
     }
 
 }
 
-/// A file a task needs, with the command that fetches it (e.g. `bermo data fetch senteval`).
+/// A file a task needs, and how a missing one is obtained: by a command that fetches it, or, for the user's
+/// own file, by making it (messages then describe its format instead of offering a command to run).
 public struct DataFile: Sendable, Equatable {
+    public enum Source: Sendable, Equatable {
+        /// Downloaded by a command (`bermo data fetch senteval`).
+        case fetched(command: String)
+        /// The user's own file, with what it must contain.
+        case userFile(format: String)
+    }
+
     public var url: URL
-    public var fetchHint: String
-    public init(_ url: URL, fetchHint: String) { self.url = url; self.fetchHint = fetchHint }
+    public var source: Source
+
+    public init(_ url: URL, fetch command: String) { self.url = url; source = .fetched(command: command) }
+    public init(_ url: URL, userFile format: String) { self.url = url; source = .userFile(format: format) }
+
+    /// What to do when the file is missing, as a clause: "fetch it with `…`" or "create it, or correct its path: …".
+    public var remedy: String {
+        switch source {
+        case .fetched(let command): "fetch it with `\(command)`"
+        case .userFile(let format): "create it, or correct its path (relative to the suite file): \(format)"
+        }
+    }
+
+    /// The command that fetches it, if one does.
+    public var fetchCommand: String? {
+        if case .fetched(let command) = source { return command }
+        return nil
+    }
 }

@@ -1,3 +1,4 @@
+import BermoRuntime
 import Foundation
 
 /// Writes every report of a run into its output directory (each file atomically), and appends the
@@ -16,10 +17,11 @@ public struct ReportWriter {
             try AtomicFile.write(plot.chart.render(), to: layout.plots.appendingPathComponent(plot.fileName))
         }
         if let path = environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
-            // Appended, not replaced: several steps share the summary file.
+            // Appended, not replaced: several steps share the summary file. Best effort: a summary that cannot
+            // be appended (a full disk) loses the summary, not the run (`FileHandle.write(_: Data)` would trap).
             if let handle = FileHandle(forWritingAtPath: path) {
-                handle.seekToEndOfFile()
-                handle.write(Data((markdown + "\n").utf8))
+                _ = try? handle.seekToEnd()
+                try? handle.write(contentsOf: Data((markdown + "\n").utf8))
                 try? handle.close()
             } else {
                 _ = FileManager.default.createFile(atPath: path, contents: Data((markdown + "\n").utf8))

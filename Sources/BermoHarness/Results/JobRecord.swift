@@ -109,13 +109,9 @@ public enum HarnessJSON {
 
     /// Decodes `url`, with a message that names the file and the field that did not fit.
     public static func read<T: Decodable>(_ type: T.Type, from url: URL, what: String) throws -> T {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw HarnessError("\(url.path): cannot read the \(what); check the path")
-        }
-        do { return try decoder().decode(T.self, from: data) } catch let error as DecodingError {
+        let file = try TextFile(contentsOf: url.path, unreadableFix: "check the path of the \(what)")
+        do { return try decoder().decode(T.self, from: Data(file.bytes)) } catch let error as DecodingError {
             throw HarnessError("\(url.path): not a valid \(what): \(describe(error)); it should be a file written by `bermo run`")
-        } catch {
-            throw HarnessError("\(url.path): not a valid \(what): \(error)")
         }
     }
 

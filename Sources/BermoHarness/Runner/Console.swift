@@ -1,3 +1,4 @@
+import BermoRuntime
 import Foundation
 import Synchronization
 
@@ -54,7 +55,7 @@ public final class StderrConsole: Console, Sendable {
         }
     }
 
-    private func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
+    private func write(_ s: String) { StandardError.write(s) }
 }
 
 /// Keeps what would have been printed (tests, library use).

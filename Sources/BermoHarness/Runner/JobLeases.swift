@@ -1,3 +1,4 @@
+import BermoRuntime
 import Foundation
 
 /// Leases on jobs, so several `bermo run` processes on one output directory (one per core with `--threads 1`,
@@ -33,7 +34,7 @@ public final class JobLeases: Sendable {
     /// Seconds between a holder's renewals.
     public let heartbeat: Double
     let log: @Sendable (String) -> Void
-    let clock: LeaseClock
+    let clock: FilesystemClock
 
     /// `bermo run --lease-timeout`'s default, in seconds.
     public static let defaultTimeout = 300
@@ -47,7 +48,7 @@ public final class JobLeases: Sendable {
     /// `clockOffset` is added to the filesystem's time: tests play a file server whose clock differs from this host's.
     init(_ layout: OutputLayout, timeout: Double, heartbeat: Double?, clockOffset: Double, log: @escaping @Sendable (String) -> Void) {
         self.layout = layout; self.timeout = timeout; self.heartbeat = heartbeat ?? timeout / 5; self.log = log
-        clock = LeaseClock(probe: layout.jobs.appendingPathComponent(".clock-\(LeaseHolder.host)-\(LeaseHolder.pid)").path, offset: clockOffset)
+        clock = FilesystemClock(in: layout.jobs, offset: clockOffset)
     }
 
     deinit { clock.remove() }
@@ -177,7 +178,7 @@ public final class JobLeases: Sendable {
         let now = try clock.now()
         let holder = data.flatMap(LeaseHolder.parse)
         let gone = holder.map { $0.host == LeaseHolder.host && LeaseHolder.isGone($0.pid) } ?? false
-        return LeaseLook(holder: holder, silence: now - LeaseIO.seconds(info.st_mtim), holderGone: gone)
+        return LeaseLook(holder: holder, silence: now - FilesystemClock.seconds(info.st_mtim), holderGone: gone)
     }
 }
 
@@ -194,27 +195,6 @@ struct LeaseLook {
     var who: String { holder?.description ?? "an unknown holder (the file is empty, unreadable or not a lease)" }
     var age: String { "\(Int(max(0, silence).rounded())) s" }
     var silenceText: String { holderGone ? "process gone, silent for \(age)" : "silent for \(age)" }
-}
-
-/// "Now" by the clock of the filesystem holding the leases: the mtime of a probe file just touched.
-struct LeaseClock: Sendable {
-    let probe: String
-    let offset: Double
-
-    func now() throws -> Double {
-        let fd = open(probe, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw HarnessError("\(probe): cannot create the lease clock's probe file (\(LeaseIO.describe(errno))); check that the output directory is writable")
-        }
-        defer { close(fd) }
-        var info = stat()
-        guard futimens(fd, nil) == 0, fstat(fd, &info) == 0 else {
-            throw HarnessError("\(probe): cannot touch the lease clock's probe file (\(LeaseIO.describe(errno)))")
-        }
-        return LeaseIO.seconds(info.st_mtim) + offset
-    }
-
-    func remove() { unlink(probe) }
 }
 
 /// What a lease file holds (snake_case JSON). Read for messages, for a same-host liveness check, and by the
@@ -234,11 +214,7 @@ public struct LeaseHolder: Codable, Sendable, Equatable, CustomStringConvertible
     public var token: String
     public var bermo: String
 
-    static let host: String = {
-        var name = [CChar](repeating: 0, count: 256)
-        guard gethostname(&name, name.count - 1) == 0 else { return "localhost" }
-        return String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }()
+    static let host = FilesystemClock.host
     static let pid = getpid()
 
     /// No process `pid` exists on this host.
@@ -268,7 +244,6 @@ public struct LeaseHolder: Codable, Sendable, Equatable, CustomStringConvertible
 
 /// The few raw-file operations leases need.
 enum LeaseIO {
-    static func seconds(_ t: timespec) -> Double { Double(t.tv_sec) + Double(t.tv_nsec) / 1e9 }
     static func describe(_ code: Int32) -> String { String(cString: strerror(code)) }
 
     /// The number of names `path` has, or 0. Opened rather than just stat'ed, so NFS fetches fresh attributes.
@@ -298,15 +273,7 @@ enum LeaseIO {
         guard fd >= 0 else {
             throw HarnessError("\(path): cannot create the job's lease (\(describe(errno))); check that the output directory is writable")
         }
-        var written = 0
-        let code: Int32 = data.withUnsafeBytes { bytes in
-            while written < bytes.count {
-                let n = write(fd, bytes.baseAddress! + written, bytes.count - written)
-                if n < 0 { if errno == EINTR { continue }; return errno }
-                written += n
-            }
-            return 0
-        }
+        let code = data.withUnsafeBytes { writeAll(fd, $0) }
         if close(fd) != 0 || code != 0 {
             unlink(path)
             throw HarnessError("\(path): cannot write the job's lease (\(describe(code != 0 ? code : errno))); check that the disk is not full")
@@ -339,15 +306,10 @@ extension JobLeases {
     /// in milliseconds), or at once when their name says a process of this host made them that is gone.
     /// Called when a run starts, so nothing accumulates.
     public func sweep() {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: layout.jobs.path),
-              let now = try? clock.now() else { return }
-        for name in names where name.hasPrefix(".") && name != (clock.probe as NSString).lastPathComponent {
-            let path = layout.jobs.appendingPathComponent(name).path
-            var info = stat()
-            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
-                  now - LeaseIO.seconds(info.st_mtim) > timeout || Self.madeByGoneProcess(name) else { continue }
-            unlink(path)
-        }
+        guard let now = try? clock.now() else { return }
+        StaleTemporaries.sweep(in: layout.jobs, now: now, olderThan: timeout) { $0.hasPrefix(".") && $0 != clock.probeName }
+        // Those of a gone process of this host need not wait.
+        StaleTemporaries.sweep(in: layout.jobs, now: now, olderThan: -.infinity) { $0 != clock.probeName && Self.madeByGoneProcess($0) }
     }
 
     /// `.clock-<host>-<pid>` and `.<id>.lease.tmp-<host>-<pid>-<random>` of this host whose process is gone.

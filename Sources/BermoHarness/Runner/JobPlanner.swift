@@ -87,10 +87,15 @@ extension JobPlan {
         guard !missingData.isEmpty else { return nil }
         var lines = ["\(missingData.count) data file(s) the suite needs are missing (data directory \(dataDirectory.path), from \(source)):"]
         for m in missingData {
-            lines.append("  \(m.taskLocation): task `\(m.taskID)` needs \(m.file.url.path) — fetch it with `\(m.file.fetchHint)`")
+            lines.append("  \(m.taskLocation): task `\(m.taskID)` needs \(m.file.url.path) — \(m.file.remedy)")
         }
-        let hints = Array(Set(missingData.map(\.file.fetchHint))).sorted()
-        lines.append("Fix: run \(hints.map { "`\($0)`" }.joined(separator: " and ")), or point --data-dir (or $BERMO_DATA) at a directory that has these files.")
+        let commands = Array(Set(missingData.compactMap(\.file.fetchCommand))).sorted()
+        if !commands.isEmpty {
+            lines.append("Fix: run \(commands.map { "`\($0)`" }.joined(separator: " and ")), or point --data-dir (or $BERMO_DATA) at a directory that has these files.")
+        }
+        if missingData.contains(where: { $0.file.fetchCommand == nil }) {
+            lines.append("Fix: create your own files listed above, or correct their paths in the suite.")
+        }
         return HarnessError(lines.joined(separator: "\n"))
     }
 }

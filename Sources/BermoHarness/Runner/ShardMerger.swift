@@ -1,3 +1,4 @@
+import BermoRuntime
 import Foundation
 
 /// Combines the output directories of `--shard` runs (or of any runs of one suite) into one: job files

@@ -53,7 +53,7 @@ public struct SuiteExplanation {
             out += "    resolved: \(t.prepared.configuration.canonical)\n"
             for f in t.prepared.dataFiles {
                 let exists = FileManager.default.fileExists(atPath: f.url.path)
-                out += "    data: \(f.url.path)\(exists ? "" : "    # MISSING: \(f.fetchHint)")\n"
+                out += "    data: \(f.url.path)\(exists ? "" : "    # MISSING: \(f.remedy)")\n"
             }
         }
         if let plan {

@@ -155,10 +155,11 @@ public final class SuiteRunner: Sendable {
                 work.interrupted = stop
                 break
             } catch {
-                let attempts = (try? failureLog.record(job, error: "\(error)"))?.attempts.count ?? 1
+                let text = ErrorText.describe(error)
+                let attempts = (try? failureLog.record(job, error: text))?.attempts.count ?? 1
                 work.failures.append(JobFailure(id: job.id, task: job.task.id, variant: job.variant.name, model: job.model.name,
-                                                seed: job.seed, error: "\(error)", attempts: attempts))
-                console.log("bermo: [\(k + 1)/\(selected.count)] \(name): FAILED (attempt \(attempts) of \(options.maxAttempts)): \(error)")
+                                                seed: job.seed, error: text, attempts: attempts))
+                console.log("bermo: [\(k + 1)/\(selected.count)] \(name): FAILED (attempt \(attempts) of \(options.maxAttempts)): \(text)")
                 if options.failFast { break }
             }
             tracker.finish()

@@ -37,7 +37,7 @@ public struct SuiteValidator {
         for task in prepared.tasks {
             for f in task.prepared.dataFiles where !FileManager.default.fileExists(atPath: f.url.path) {
                 warnings.append("\(task.spec.location): warning: task `\(task.id)` needs \(f.url.path), which does not exist "
-                    + "(data directory from \(dataDirectorySource)); fetch it with `\(f.fetchHint)` before `bermo run`")
+                    + "(data directory from \(dataDirectorySource)); \(f.remedy) before `bermo run`")
             }
         }
         let s = prepared.suite

@@ -1,3 +1,4 @@
+import BermoRuntime
 import Foundation
 import Synchronization
 
@@ -51,7 +52,7 @@ public final class Diagnostics: Sendable {
         switch error {
         case let e as SuiteError: self.error(e)
         case let e as SuiteErrors: e.errors.forEach(self.error)
-        default: self.error(SuiteError(fallback, "\(error)"))
+        default: self.error(SuiteError(fallback, ErrorText.describe(error)))
         }
     }
 

@@ -1,3 +1,4 @@
+import BermoRuntime
 import Foundation
 
 /// Reads one YAML file into a located `ConfigNode` tree: the system's libyaml parses (`YAMLParser`),
@@ -5,26 +6,33 @@ import Foundation
 public enum YAMLFile {
     /// - Parameter displayPath: how the file is named in messages (as the user wrote it).
     public static func load(_ url: URL, displayPath: String) throws -> ConfigNode {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw SuiteError(.start(of: displayPath), "cannot read this file", fix: "check that it exists and is readable")
+        let bytes: [UInt8]
+        do { bytes = try TextFile.contents(of: url.path) } catch let error as FileError {
+            throw SuiteError(.start(of: displayPath), "cannot read this file: \(error.reason)", fix: error.fix)
         }
-        return try parse([UInt8](data), displayPath: displayPath)
+        return try parse(bytes, displayPath: displayPath)
     }
 
     public static func parse(_ text: String, displayPath: String) throws -> ConfigNode {
         try parse(Array(text.utf8), displayPath: displayPath)
     }
 
-    /// A UTF-8 byte-order mark (some Windows editors write one) is skipped, so line 1's columns are the
-    /// ones an editor shows; a UTF-16 one is named, since libyaml is asked for UTF-8 only.
+    /// Read as every text file is (`TextFile`): a UTF-8 byte-order mark (some Windows editors write one) is
+    /// skipped, so line 1's columns are the ones an editor shows; UTF-16 and invalid UTF-8 are located errors.
+    /// A byte-order mark further in (files joined with `cat`) is named, rather than left to libyaml, which
+    /// reports it as a baffling syntax error.
     static func parse(_ bytes: [UInt8], displayPath: String) throws -> ConfigNode {
         let start = SourceLocation.start(of: displayPath)
-        var body = bytes[...]
-        if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
-        if body.starts(with: [0xFF, 0xFE]) || body.starts(with: [0xFE, 0xFF]) {
-            throw SuiteError(start, "the file is UTF-16 (it starts with a UTF-16 byte-order mark)",
-                             fix: "save it as UTF-8 (e.g. `iconv -f utf-16 -t utf-8`)")
+        let file: TextFile
+        do { file = try TextFile(bytes: bytes, path: displayPath) } catch let error as TextFileError {
+            throw SuiteError(SourceLocation(file: displayPath, line: error.line, column: error.column), error.problem, fix: error.fix)
         }
+        if let mark = file.firstInnerByteOrderMark() {
+            throw SuiteError(SourceLocation(file: displayPath, line: mark.line, column: mark.column),
+                             "a byte-order mark (U+FEFF, invisible in most editors) inside the file",
+                             fix: "delete it (files joined with `cat` keep each one's mark), e.g. `sed -i 's/\\xEF\\xBB\\xBF//g' \(displayPath)`")
+        }
+        let body = file.bytes[...]
         if body.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
             throw SuiteError(start, "the file is empty", fix: "a suite needs at least `suite:`, `model:` and `tasks:` (see suites/README.md)")
         }

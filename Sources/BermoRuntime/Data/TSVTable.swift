@@ -1,7 +1,7 @@
 import Foundation
 
 /// A tab-separated file with a header row, read the way GLUE's files are written: no quoting
-/// (a `"` is an ordinary character), one record per line, `\r\n` tolerated.
+/// (a `"` is an ordinary character), one record per line (LF, CRLF or CR: `TextFile`).
 public struct TSVTable: Sendable {
     public let path: String
     public let header: [String]
@@ -12,24 +12,15 @@ public struct TSVTable: Sendable {
 
     public init(path: String, skipBadRows: Bool = false) throws {
         self.path = path
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw RuntimeError("\(path): cannot read this file; check the path (datasets are read from --data-dir / $BERMO_DATA)")
+        let file = try TextFile(contentsOf: path, unreadableFix: "check the path (datasets are read from --data-dir / $BERMO_DATA)")
+        guard file.lineCount > 0 else { throw RuntimeError("\(path): the file is empty; a header row is required") }
+        func fields(_ line: Int) -> [String] {
+            file.line(line).split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw RuntimeError("\(path): not valid UTF-8; re-encode it as UTF-8")
-        }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        if lines.last == "" { lines.removeLast() }
-        guard let first = lines.first else { throw RuntimeError("\(path): the file is empty; a header row is required") }
-        func fields(_ s: Substring) -> [String] {
-            var s = s
-            if s.hasSuffix("\r") { s = s.dropLast() }
-            return s.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-        }
-        header = fields(first)
+        header = fields(0)
         var rows: [(fields: [String], line: Int)] = [], skipped: [Int] = []
-        for (i, line) in lines.enumerated().dropFirst() {
-            let f = fields(line)
+        for i in 1..<file.lineCount {
+            let f = fields(i)
             if f.count != header.count {
                 if skipBadRows { skipped.append(i + 1); continue }
                 throw RuntimeError("\(path):\(i + 1): expected \(header.count) tab-separated fields (as the header has) but found \(f.count); fix the row or pass --skip-bad-rows to skip and count such rows")
@@ -42,7 +33,7 @@ public struct TSVTable: Sendable {
     /// Index of a column by header name, with an error listing the real ones.
     public func column(_ name: String, option: String) throws -> Int {
         guard let i = header.firstIndex(of: name) else {
-            throw RuntimeError("\(path): no column named '\(name)' (\(option)); the header has: \(header.joined(separator: ", "))")
+            throw RuntimeError("\(path):1: no column named \(VisibleText.quoted(name)) (\(option)); the header has: \(header.map { VisibleText.quoted($0) }.joined(separator: ", "))")
         }
         return i
     }

@@ -18,6 +18,10 @@ public final class SentenceEncoder: Sendable {
     public static let maxLengthRule = SettingRule<Int>.in(2...512)
     /// Sentences per batch.
     public static let batchSizeRule = SettingRule<Int>.in(1...4096)
+    /// What to pool: at least one pooling (with none, every sentence would come back without a vector).
+    public static let poolingsRule = SettingRule<[Pooling]>.nonEmpty()
+    /// Which hidden states to pool: at least one.
+    public static let layersRule = SettingRule<[Int]>.nonEmpty()
 
     public init(model: BertModel, tokenizer: BertTokenizer, maxLength: Int = 128, batchSize: Int = 32) throws {
         if let problem = Self.maxLengthRule.violation(maxLength) {
@@ -41,6 +45,8 @@ public final class SentenceEncoder: Sendable {
     public func encode(_ encodings: [Encoding], layers: [Int], poolings: [Pooling],
                        progress: ((Int) -> Void)? = nil) throws -> PooledFeatures {
         let L = model.config.numHiddenLayers, H = model.config.hiddenSize
+        if let problem = Self.poolingsRule.violation(poolings) { throw RuntimeError("poolings: \(problem); use \(Self.poolingsRule.accepted)") }
+        if let problem = Self.layersRule.violation(layers) { throw RuntimeError("layers: \(problem); use \(Self.layersRule.accepted)") }
         for l in layers where l < 0 || l > L {
             throw RuntimeError("layer \(l) does not exist: this model has hidden states 0...\(L) (0 = embeddings)")
         }

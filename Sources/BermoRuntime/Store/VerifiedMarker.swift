@@ -24,11 +24,6 @@ struct VerifiedMarker: Codable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let url = directory.appendingPathComponent(Self.fileName)
-        do {
-            try encoder.encode(self).write(to: url, options: .atomic)
-        } catch {
-            throw RuntimeError("cannot write \(url.path): \(error.localizedDescription); check free space and "
-                + "permissions of the cache directory")
-        }
+        try AtomicFile.write(encoder.encode(self), to: url)
     }
 }

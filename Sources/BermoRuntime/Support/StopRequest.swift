@@ -31,7 +31,7 @@ public enum StopRequest {
                         kill(getpid(), SIGINT)
                     }
                     requested.store(sig, ordering: .releasing)
-                    FileHandle.standardError.write(Data("\nbermo: \(sig == SIGTERM ? "SIGTERM" : "SIGINT") received: stopping at the next safe point\(sig == SIGINT ? " (again to quit at once)" : "")\n".utf8))
+                    StandardError.write("\nbermo: \(sig == SIGTERM ? "SIGTERM" : "SIGINT") received: stopping at the next safe point\(sig == SIGINT ? " (again to quit at once)" : "")\n")
                 }
                 source.resume()
                 sources.append(source)

@@ -27,6 +27,10 @@ extension TSVTable {
         let t = try column(textColumn, option: "--text-column")
         let p = try pairColumn.map { try column($0, option: "--text-pair-column") }
         let l = try column(labelColumn, option: "--label-column")
+        guard !rows.isEmpty else {
+            let skipped = skippedLines.isEmpty ? "" : " (\(skippedLines.count) malformed row(s) were skipped)"
+            throw RuntimeError("\(path): no examples below the header\(skipped); add data rows, or check that this is the intended file")
+        }
         var index: [String: Int] = [:]
         if case .classification(let labels) = kind { for (i, name) in labels.enumerated() { index[name] = i } }
         return try rows.map { row in
@@ -35,12 +39,12 @@ extension TSVTable {
             switch kind {
             case .classification(let labels):
                 guard let i = index[raw] else {
-                    throw RuntimeError("\(path):\(row.line): label '\(raw)' in column '\(labelColumn)' is not one of the task's labels (\(labels.joined(separator: ", ")))")
+                    throw RuntimeError("\(path):\(row.line): label \(VisibleText.quoted(raw)) in column '\(labelColumn)' is not one of the task's labels (\(labels.map { VisibleText.quoted($0) }.joined(separator: ", "))); fix the row, or train on a file that has this label")
                 }
                 ex.label = i
             case .regression:
                 guard let v = Float(raw), v.isFinite else {
-                    throw RuntimeError("\(path):\(row.line): '\(raw)' in column '\(labelColumn)' is not a number, but the task is regression")
+                    throw RuntimeError("\(path):\(row.line): \(VisibleText.quoted(raw)) in column '\(labelColumn)' is not a number, but the task is regression; fix the row, or drop --regression for class labels")
                 }
                 ex.value = v
             }
@@ -52,6 +56,10 @@ extension TSVTable {
     /// map to 0, 1 as in GLUE) and lexically otherwise.
     public func labelSet(_ labelColumn: String) throws -> [String] {
         let l = try column(labelColumn, option: "--label-column")
+        // An invisible character (a byte-order mark from files joined with `cat`) would make a class of its own.
+        if let row = rows.first(where: { VisibleText.hasInvisible($0.fields[l]) }) {
+            throw RuntimeError("\(path):\(row.line): label \(VisibleText.quoted(row.fields[l])) in column '\(labelColumn)' holds a character that does not show; remove it")
+        }
         let set = Set(rows.map { $0.fields[l] })
         if set.allSatisfy({ Int($0) != nil }) { return set.sorted { Int($0)! < Int($1)! } }
         return set.sorted()

@@ -83,8 +83,12 @@ public final class FineTuner {
                       checkpoint: ((FineTuner) throws -> Void)? = nil) throws -> TrainingResult {
         let train = config.trainLimited(train)
         let evalSets = evalSets.map { EvalSet(name: $0.name, examples: config.evalLimited($0.examples)) }
-        guard !train.isEmpty else { throw RuntimeError("the training set is empty") }
-        guard !evalSets.isEmpty else { throw RuntimeError("no evaluation set was given; pass at least one (it may be empty)") }
+        guard !train.isEmpty else { throw RuntimeError("the training set is empty; give it examples") }
+        guard !evalSets.isEmpty else { throw RuntimeError("no evaluation set was given; pass at least one") }
+        // With no examples the metrics would be empty or made up, and the run would still say "completed".
+        if let empty = evalSets.first(where: { $0.examples.isEmpty }) {
+            throw RuntimeError("the evaluation set '\(empty.name)' has no examples, so there is nothing to score; give it examples")
+        }
         let names = evalSets.map(\.name)
         guard Set(names).count == names.count else {
             throw RuntimeError("evaluation set names must be unique, got \(names.joined(separator: ", ")); rename the duplicates")
