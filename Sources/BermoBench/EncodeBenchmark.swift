@@ -46,7 +46,7 @@ public struct EncodeBenchmark: Benchmark {
     /// One encoder pass over 32 sequences of exactly 128 tokens.
     func fullBatch(model: BertModel, tokenizer: BertTokenizer, train: [String], reps: Int, context: BenchContext) throws {
         let shape = BatchShape(sequences: 32, tokens: 128)
-        let batch = try FullBatch.make(shape, from: train, tokenizer: tokenizer, heads: model.config.numAttentionHeads)
+        let batch = try FullBatch.make(shape, from: train, tokenizer: tokenizer, model: model)
         let acts = Activations()
         let t = BenchTimer.median(reps: reps, warmup: 1) { model.forwardEncoder(batch, acts) }
         let tokens = Double(batch.tokenCount)

@@ -22,7 +22,7 @@ public struct TrainBenchmark: Benchmark {
                 var config = FineTuneConfig()
                 config.perDeviceTrainBatchSize = shape.sequences; config.maxSeqLength = shape.tokens
                 let tuner = try FineTuner(model: model, tokenizer: tokenizer, config: config, kind: .classification(labels: ["0", "1"]))
-                let (batch, labels) = Self.randomBatch(shape, heads: model.config.numAttentionHeads)
+                let (batch, labels) = try Self.randomBatch(shape, model: model)
                 let t = BenchTimer.median(reps: options.reps, warmup: 1) {
                     _ = tuner.trainStep(batch, targets: .classes(labels), factor: 1)
                 }
@@ -35,13 +35,13 @@ public struct TrainBenchmark: Benchmark {
 
     /// Seeded random word-piece ids between [CLS] and [SEP], and random binary labels: a step's cost does
     /// not depend on which tokens it sees.
-    static func randomBatch(_ shape: BatchShape, heads: Int) -> (PackedBatch, [Int]) {
+    static func randomBatch(_ shape: BatchShape, model: BertModel) throws -> (PackedBatch, [Int]) {
         var rng = SeededRandom(seed: 7)
         let sequences = (0..<shape.sequences).map { _ in
             ([Int32(101)] + (0..<(shape.tokens - 2)).map { _ in Int32(1000 + Int(rng.next() % 28000)) } + [Int32(102)],
              [Int32](repeating: 0, count: shape.tokens))
         }
         let labels = (0..<shape.sequences).map { _ in Int(rng.next() % 2) }
-        return (PackedBatch(sequences: sequences, heads: heads), labels)
+        return (try model.pack(sequences), labels)
     }
 }

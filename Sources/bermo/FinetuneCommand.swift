@@ -82,7 +82,7 @@ struct FinetuneCommand: ParsableCommand {
         try writeJSON(TrainerState(globalStep: result.steps, maxSteps: total, logHistory: result.logHistory,
                                    head: head.rawValue, mixLayers: model.mixLayers, settings: config.settingsJSON(), seed: config.seed),
                       to: out.appendingPathComponent("trainer_state.json"))
-        if let predictions { try Self.writeLogits(tuner.predict(devSet), numLabels: model.numLabels, to: predictions) }
+        if let predictions { try Self.writeLogits(try tuner.predict(devSet), numLabels: model.numLabels, to: predictions) }
         print(String(data: try JSONEncoder.snake.encode(result.finalEval), encoding: .utf8)!)
     }
 

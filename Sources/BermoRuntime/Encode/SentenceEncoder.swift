@@ -29,6 +29,7 @@ public final class SentenceEncoder: Sendable {
         if let problem = Self.batchSizeRule.violation(batchSize) {
             throw RuntimeError("batch size: \(problem); use \(Self.batchSizeRule.accepted)")
         }
+        try tokenizer.vocabulary.checkFits(embeddingRows: model.embeddingRows.words)
         self.model = model; self.tokenizer = tokenizer; self.maxLength = maxLength; self.batchSize = batchSize
     }
 
@@ -51,8 +52,7 @@ public final class SentenceEncoder: Sendable {
             for start in stride(from: 0, to: order.count, by: batchSize) {
                 try StopRequest.check("encoding sentence \(start) of \(order.count)")
                 let members = Array(order[start..<min(start + batchSize, order.count)])
-                let batch = PackedBatch(sequences: members.map { (encodings[$0].inputIds, encodings[$0].tokenTypeIds) },
-                                        heads: model.config.numAttentionHeads)
+                let batch = try model.pack(members.map { (encodings[$0].inputIds, encodings[$0].tokenTypeIds) }, numbers: members)
                 model.forwardEncoder(batch, activations)
                 for p in poolings {
                     out.withStorage(p) { dst in

@@ -69,6 +69,18 @@ public final class BertModel: @unchecked Sendable {
         return model
     }
 
+    /// Loads a model folder's weights and its tokenizer: the pair every command and plugin runs. The tokenizer
+    /// is read first and checked against config.json's vocab_size (which the weights are then checked against),
+    /// so a vocab.txt the embedding cannot serve is refused before the weights are allocated.
+    public static func loadWithTokenizer(directory: URL, numLabels: Int? = nil, mix: MixConfig? = nil,
+                                         seed: UInt64 = 0) throws -> (BertModel, BertTokenizer) {
+        let tokenizer = try BertTokenizer(modelDirectory: directory)
+        let config = try BertConfig.load(from: directory.appendingPathComponent("config.json"))
+        try tokenizer.vocabulary.checkFits(embeddingRows: config.vocabSize)
+        let model = try load(directory: directory, numLabels: numLabels, mix: mix, seed: seed)
+        return (model, tokenizer)
+    }
+
     /// - Parameter requireHead: resuming a run needs the head and mix too, not fresh ones.
     func loadWeights(from st: SafetensorsFile, path: String, requireHead: Bool = false) throws {
         var used = Set<String>(), missing: [String] = [], wrongShape: [String] = []

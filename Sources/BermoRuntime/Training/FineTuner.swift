@@ -31,6 +31,7 @@ public final class FineTuner {
             throw RuntimeError("the model head has \(model.numLabels) outputs but the task needs \(kind.numLabels)")
         }
         do { try config.validate() } catch let e as SettingError { throw RuntimeError("fine-tuning settings: \(e)") }
+        try tokenizer.vocabulary.checkFits(embeddingRows: model.embeddingRows.words)
         guard config.maxSeqLength <= model.config.maxPositionEmbeddings else {
             throw RuntimeError("max_seq_length \(config.maxSeqLength) must lie in 2...\(model.config.maxPositionEmbeddings) (the model's max_position_embeddings)")
         }
@@ -111,8 +112,7 @@ public final class FineTuner {
             let epoch = step / perEpoch, within = step % perEpoch
             let order = Self.order(count: train.count, seed: config.seed, epoch: epoch)
             let idx = Array(order[(within * B)..<min((within + 1) * B, train.count)])
-            let batch = PackedBatch(sequences: idx.map { (trainEnc[$0].inputIds, trainEnc[$0].tokenTypeIds) },
-                                    heads: model.config.numAttentionHeads)
+            let batch = try model.pack(idx.map { (trainEnc[$0].inputIds, trainEnc[$0].tokenTypeIds) }, numbers: idx)
             let factor = config.schedule.factor(step: step, warmup: warmup, total: total)
             let (loss, norm) = trainStep(batch, targets: targets(train, idx), factor: factor)
             guard loss.isFinite else {
@@ -126,7 +126,7 @@ public final class FineTuner {
             let evalNow = step == total || (config.evalSteps.map { step % $0 == 0 } ?? false)
             var savedNow = false
             if evalNow {
-                var (entry, predictions) = evaluationEntry(evalSets: evalSets, encodings: devEncs, loss: loss,
+                var (entry, predictions) = try evaluationEntry(evalSets: evalSets, encodings: devEncs, loss: loss,
                                                            lr: rates[.encoder].map { $0 * factor },
                                                            gradNorm: norm, epoch: Double(step) / Double(perEpoch))
                 let collapsed = isCollapsed(predictions, evalSets[0].examples)
@@ -189,10 +189,10 @@ public final class FineTuner {
     private var dlogits: [Float] = []
 
     private func evaluationEntry(evalSets: [EvalSet], encodings: [[Encoding]], loss: Float, lr: Float?, gradNorm: Float,
-                                 epoch: Double) -> (LogEntry, Predictions) {
+                                 epoch: Double) throws -> (LogEntry, Predictions) {
         var all: [String: [String: Double]] = [:], primary = Predictions(classes: [], values: [], logits: [])
         for (i, set) in evalSets.enumerated() {
-            let preds = predict(encodings[i])
+            let preds = try predict(encodings[i])
             if i == 0 { primary = preds }
             if !set.examples.isEmpty { all[set.name] = metrics(preds, set.examples) }
         }
@@ -210,7 +210,7 @@ public final class FineTuner {
     }
 
     /// Evaluation-mode predictions, in input order (batches are built by length internally).
-    public func predict(_ encodings: [Encoding]) -> Predictions {
+    public func predict(_ encodings: [Encoding]) throws -> Predictions {
         let C = model.numLabels
         var logits = [Float](repeating: 0, count: encodings.count * C)
         let order = encodings.indices.sorted { encodings[$0].inputIds.count < encodings[$1].inputIds.count }
@@ -218,8 +218,7 @@ public final class FineTuner {
         hook?.prepareEvaluation(model: model)
         for s in stride(from: 0, to: order.count, by: config.perDeviceEvalBatchSize) {
             let idx = Array(order[s..<min(s + config.perDeviceEvalBatchSize, order.count)])
-            let batch = PackedBatch(sequences: idx.map { (encodings[$0].inputIds, encodings[$0].tokenTypeIds) },
-                                    heads: model.config.numAttentionHeads)
+            let batch = try model.pack(idx.map { (encodings[$0].inputIds, encodings[$0].tokenTypeIds) }, numbers: idx)
             model.forwardEncoder(batch, acts)
             let out = model.forwardHead(batch, acts, head, dropout: nil, rng: &unused)
             for (j, i) in idx.enumerated() { for c in 0..<C { logits[i * C + c] = out[j * C + c] } }
@@ -235,7 +234,7 @@ public final class FineTuner {
         return p
     }
 
-    public func predict(_ examples: [Example]) -> Predictions { predict(encode(examples)) }
+    public func predict(_ examples: [Example]) throws -> Predictions { try predict(encode(examples)) }
 
     /// Restores the optimizer step, RNG and log (used by checkpoint resume).
     func restore(step: Int, rng: SeededRandom, history: [LogEntry]) {
