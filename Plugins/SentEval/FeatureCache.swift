@@ -179,7 +179,7 @@ public struct FeatureCache: Sendable {
         let chunk = 4096
         for start in stride(from: 0, to: n, by: chunk) {
             let slice = Array(sentences[start..<min(start + chunk, n)])
-            let pooled = try encoder.encode(slice, layers: layers, poolings: [.cls, .mean]) { progress?(start + $0, n) }
+            let pooled = try encoder.encode(slice, layers: layers, poolings: [.cls, .mean], progress: { progress?(start + $0, n) })
             cls.replaceSubrange((start * row)..<((start + slice.count) * row), with: pooled.values[.cls]!)
             mean.replaceSubrange((start * row)..<((start + slice.count) * row), with: pooled.values[.mean]!)
         }

@@ -86,11 +86,16 @@ struct FinetuneCommand: ParsableCommand {
         print(String(data: try JSONEncoder.snake.encode(result.finalEval), encoding: .utf8)!)
     }
 
-    /// One line per dev example: `{"index": 0, "logits": [0.12, -0.3]}` (one logit for regression).
+    /// One line per dev example: `{"index": 0, "logits": [0.12, -0.3]}` (one logit for regression). Logits that
+    /// are not numbers (a diverged run) are an error, as in `bermo encode`: JSON has no NaN.
     static func writeLogits(_ predictions: Predictions, numLabels: Int, to path: String) throws {
         let writer = try AtomicLineWriter(path: path)
         for i in 0..<predictions.logits.count / max(numLabels, 1) {
             let row = predictions.logits[(i * numLabels)..<((i + 1) * numLabels)]
+            guard row.allSatisfy(\.isFinite) else {
+                throw RuntimeError("\(path): the logits of dev example \(i + 1) are not numbers (NaN or infinite: the "
+                    + "model diverged, see eval_results.json), which bermo does not write; no predictions were written")
+            }
             writer.write("{\"index\": \(i), \"logits\": [" + row.map { "\($0)" }.joined(separator: ", ") + "]}\n")
         }
         try writer.commit()

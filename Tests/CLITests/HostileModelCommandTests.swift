@@ -32,4 +32,42 @@ struct HostileModelCommandTests {
         #expect(longer.exited && longer.status == 1, "\(longer.stderr)")
         #expect(longer.stderr.contains("32522 lines") && longer.stderr.contains("30522 rows"), "\(longer.stderr)")
     }
+
+    @Test("NaN weights: a note at load, then an error naming the input line instead of bare nan in JSON Lines")
+    func nonFiniteWeights() throws {
+        let dir = try CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(at: dir) }
+        let folder = dir.appendingPathComponent("nan-model")
+        // Only the embedding row of "hello" (id 7592) is poisoned, so only the line that contains it fails.
+        try ModelFolders.writeTiny(to: folder) { model in
+            model.parameters.base[model.layout.wordEmbeddings + 7592 * model.config.hiddenSize] = .nan
+        }
+        let (r, input, output) = try Self.encode(model: folder, lines: ["good morning", "hello world", "bye"], in: dir)
+        #expect(r.exited && r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("note:") && r.stderr.contains("non-finite") && r.stderr.contains("word_embeddings"), "\(r.stderr)")
+        #expect(r.stderr.contains("\(input.path):2:") && r.stderr.contains("NaN or infinite"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
+
+    /// `bermo finetune` of the model in `model` for two steps on eight made-up rows, writing into `out`.
+    static func finetuneArguments(model: URL, in dir: URL, out: URL) throws -> [String] {
+        let data = dir.appendingPathComponent("data.tsv")
+        try ("sentence\tlabel\n" + (0..<8).map { $0 % 2 == 0 ? "a good film\t1\n" : "a bad film\t0\n" }.joined())
+            .write(to: data, atomically: true, encoding: .utf8)
+        return ["finetune", "--model", model.path, "--train", data.path, "--dev", data.path, "--output-dir", out.path,
+                "--per-device-train-batch-size", "4", "--max-steps", "2", "--eval-steps", "1", "--threads", "1"]
+    }
+
+    @Test("finetune --predictions of a diverged model is an error instead of bare nan in JSON Lines")
+    func nonFiniteLogits() throws {
+        let dir = try CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(at: dir) }
+        let model = dir.appendingPathComponent("model"), out = dir.appendingPathComponent("out")
+        try ModelFolders.writeTiny(to: model) { model in model.parameters.base[model.layout.poolerWeight] = .nan }
+        let predictions = dir.appendingPathComponent("predictions.jsonl")
+        let r = try CLI.run(try Self.finetuneArguments(model: model, in: dir, out: out) + ["--predictions", predictions.path])
+        #expect(r.exited && r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains(predictions.path) && r.stderr.contains("dev example 1") && r.stderr.contains("diverged"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: predictions.path))
+        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("eval_results.json"))) as? [String: Any]
+        #expect(results?["status"] as? String == "diverged")
+    }
 }

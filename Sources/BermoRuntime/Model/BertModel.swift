@@ -92,13 +92,22 @@ public final class BertModel: @unchecked Sendable {
                  from: st, path: path)
     }
 
-    /// Copies (or freshly initialises) every tensor as `match` says.
+    /// Copies (or freshly initialises) every tensor as `match` says, and notes tensors holding NaN or infinite
+    /// values: outputs computed from them are not numbers, which `bermo encode` refuses to write.
     private func fill(_ match: CheckpointMatch, from st: SafetensorsFile, path: String) throws {
+        var nonFinite: [String] = []
         for (t, name) in match.sources {
             guard let name else { initialise(t); continue }
             try st.copyFloats(name, into: parameters[t.offset], count: t.count)
+            let bad = NonFinite.count(parameters[t.offset], count: t.count)
+            if bad > 0 { nonFinite.append("\(name) (\(bad) value\(bad == 1 ? "" : "s"))") }
         }
         notes += match.notes
+        if !nonFinite.isEmpty {
+            notes.append("\(path) holds non-finite weights (NaN or infinity) in \(nonFinite.count) tensor(s): "
+                + nonFinite.prefix(6).joined(separator: ", ") + (nonFinite.count > 6 ? ", …" : "")
+                + "; what the model computes from them will not be a number: re-download or re-export the checkpoint")
+        }
     }
 
     /// A pointer to a parameter by its offset in the layout.

@@ -115,8 +115,9 @@ public final class FineTuner {
             let batch = try model.pack(idx.map { (trainEnc[$0].inputIds, trainEnc[$0].tokenTypeIds) }, numbers: idx)
             let factor = config.schedule.factor(step: step, warmup: warmup, total: total)
             let (loss, norm) = trainStep(batch, targets: targets(train, idx), factor: factor)
-            guard loss.isFinite else {
-                status = .diverged; divergedAt = step + 1; reason = "training loss became \(loss) at step \(step + 1)"
+            guard loss.isFinite, norm.isFinite else {
+                status = .diverged; divergedAt = step + 1
+                reason = loss.isFinite ? "the gradient norm became \(norm) at step \(step + 1)" : "training loss became \(loss) at step \(step + 1)"
                 observer(.diverged(step: step + 1, reason: reason!))
                 break
             }
@@ -159,7 +160,8 @@ public final class FineTuner {
 
     /// One optimisation step on `batch`: training-mode forward, loss, backward, clipping, AdamW at
     /// `factor` × the peak learning rates. Returns the loss and the gradient norm before clipping; a
-    /// non-finite loss leaves the parameters untouched.
+    /// non-finite loss or gradient norm (NaN or infinite weights or gradients) leaves the parameters untouched,
+    /// and `train` ends the run as diverged.
     public func trainStep(_ batch: PackedBatch, targets: Targets, factor: Float) -> (loss: Float, gradNorm: Float) {
         let rates = config.learningRates(variant: model.variant)
         let trainable = Set(rates.keys)
@@ -182,6 +184,7 @@ public final class FineTuner {
         }
         let penalty = hook?.afterBackward(step, total: max(totalSteps, step + 1), model: model, gradients: gradients) ?? 0
         let norm = GradientClipping.clip(gradients, layout: model.layout, groups: trainable, maxNorm: config.maxGradNorm)
+        guard norm.isFinite else { return (loss + penalty, norm) }
         optimizer.update(parameters: model.parameters, gradients: gradients, learningRates: rates.mapValues { $0 * factor })
         return (loss + penalty, norm)
     }
