@@ -146,10 +146,16 @@ public enum GLUERunner {
             try TrainerCheckpoint.resume(tuner, from: dir)
             let file = dir.appendingPathComponent(Checkpointing.curveFile)
             do {
-                let saved = try JSONDecoder().decode(Checkpointing.SavedCurve.self, from: Data(contentsOf: file))
+                let data = try Data(contentsOf: file)
+                let saved = try JSONDecoder().decode(Checkpointing.SavedCurve.self, from: data)
+                guard saved.pendingLossCount >= 0, saved.points.allSatisfy({ (0...tuner.step).contains($0.step) }) else {
+                    throw RuntimeError("its points or pending loss count lie outside steps 0...\(tuner.step) of the trainer state")
+                }
                 curve = saved.points; lossSum = saved.pendingLossSum; lossCount = saved.pendingLossCount
             } catch {
-                throw RuntimeError("\(file.path): cannot read the saved dev curve (\(error)); delete \(checkpoint.directory.path) to start this job over")
+                let problem = (error as? DecodingError).map { DecodingErrorText.describe($0) }
+                    ?? (error as? RuntimeError)?.message ?? error.localizedDescription
+                throw RuntimeError("\(file.path): cannot read the saved dev curve (\(problem)); delete \(checkpoint.directory.path) to start this job over")
             }
             resumed = true
             progress(.resumed(step: tuner.step))

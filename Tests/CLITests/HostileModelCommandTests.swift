@@ -70,4 +70,23 @@ struct HostileModelCommandTests {
         let results = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("eval_results.json"))) as? [String: Any]
         #expect(results?["status"] as? String == "diverged")
     }
+
+    @Test("finetune --resume with an impossible global_step is an error naming trainer_state.json, not a crash")
+    func resumeFromCorruptState() throws {
+        let dir = try CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(at: dir) }
+        let model = dir.appendingPathComponent("model"), out = dir.appendingPathComponent("out")
+        try ModelFolders.writeTiny(to: model)
+        let arguments = try Self.finetuneArguments(model: model, in: dir, out: out)
+        let first = try CLI.run(arguments)
+        #expect(first.status == 0, "\(first.stderr)")
+        let state = out.appendingPathComponent("checkpoint/trainer_state.json")
+        for step in [-1, 1000] {
+            var fields = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: state)) as? [String: Any])
+            fields["global_step"] = step
+            try JSONSerialization.data(withJSONObject: fields).write(to: state)
+            let resumed = try CLI.run(arguments + ["--resume"])
+            #expect(resumed.exited && resumed.status == 1, "global_step \(step): \(resumed.stderr)")
+            #expect(resumed.stderr.contains(state.path) && resumed.stderr.contains("global_step"), "\(resumed.stderr)")
+        }
+    }
 }

@@ -59,7 +59,7 @@ struct SafetensorsHeader {
         do {
             raw = try RawHeader(try JSONDecoder().decode(JSONValue.self, from: Data(headerBytes)))
         } catch {
-            let problem = (error as? DecodingError).map(DecodingErrorText.describe) ?? "\(error)"
+            let problem = (error as? DecodingError).map { DecodingErrorText.describe($0) } ?? "\(error)"
             throw RuntimeError("\(path) has an invalid safetensors header: \(problem); "
                 + "the file is damaged or was written by a broken tool, download or export it again")
         }

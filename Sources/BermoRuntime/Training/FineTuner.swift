@@ -108,6 +108,11 @@ public final class FineTuner {
         // A resumed run continues the count where the checkpoint left it.
         for entry in history { if let collapsed = entry.collapsed { count(collapsed: collapsed) } }
         let startStep = step
+        if step > total {
+            throw RuntimeError("\(resumedFrom?.path ?? "the resumed state"): global_step \(step) is beyond this run's \(total) "
+                + "steps (max_steps, or num_train_epochs over \(train.count) training examples); resume with the options "
+                + "and data the run was started with, or delete the checkpoint folder to start over")
+        }
         while step < total {
             let epoch = step / perEpoch, within = step % perEpoch
             let order = Self.order(count: train.count, seed: config.seed, epoch: epoch)
@@ -239,9 +244,12 @@ public final class FineTuner {
 
     public func predict(_ examples: [Example]) throws -> Predictions { try predict(encode(examples)) }
 
-    /// Restores the optimizer step, RNG and log (used by checkpoint resume).
-    func restore(step: Int, rng: SeededRandom, history: [LogEntry]) {
-        self.step = step; self.rng = rng; self.history = history
+    /// Restores the optimizer step, RNG and log (used by checkpoint resume); `state` is the file they came from.
+    func restore(step: Int, rng: SeededRandom, history: [LogEntry], from state: URL) {
+        self.step = step; self.rng = rng; self.history = history; resumedFrom = state
         optimizer.restore(step: step)
     }
+
+    /// The trainer_state.json this run resumed from, for messages.
+    private var resumedFrom: URL?
 }
