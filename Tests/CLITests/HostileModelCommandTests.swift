@@ -89,4 +89,22 @@ struct HostileModelCommandTests {
             #expect(resumed.stderr.contains(state.path) && resumed.stderr.contains("global_step"), "\(resumed.stderr)")
         }
     }
+
+    @Test("a libcrypto that refuses its digests (a FIPS policy without a FIPS provider) is an error, not a trap")
+    func brokenLibcrypto() throws {
+        let dir = try CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(at: dir) }
+        let conf = dir.appendingPathComponent("openssl.cnf")
+        try """
+            openssl_conf = openssl_init
+            [openssl_init]
+            alg_section = evp_properties
+            [evp_properties]
+            default_properties = "fips=yes"
+
+            """.write(to: conf, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["explain", CLI.packageRoot.appendingPathComponent("suites/quickstart.yaml").path],
+                            environment: ["OPENSSL_CONF": conf.path])
+        #expect(r.exited && r.status != 0, "\(r.stderr)")
+        #expect(r.stderr.contains("libcrypto") && r.stderr.contains("OPENSSL_CONF"), "\(r.stderr)")
+    }
 }
