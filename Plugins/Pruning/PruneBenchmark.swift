@@ -35,7 +35,7 @@ public struct PruneBenchmark: Benchmark {
             for result in results {
                 var record = result.record
                 record["head"] = head.rawValue; record["tokens"] = batch.tokenCount
-                context.emit(record)
+                try context.emit(record)
             }
         }
     }

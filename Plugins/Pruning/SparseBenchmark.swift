@@ -32,7 +32,7 @@ public struct SparseBenchmark: Benchmark {
             for result in try PruningBench.encodeSpeed(model: model, batches: batches, remaining: options.remaining, reps: options.reps) {
                 var record = result.record
                 record["workload"] = "sparse-\(workload)"
-                context.emit(record)
+                try context.emit(record)
             }
         }
     }

@@ -27,7 +27,7 @@ public struct TrainBenchmark: Benchmark {
                     _ = tuner.trainStep(batch, targets: .classes(labels), factor: 1)
                 }
                 let flops = 3 * model.flopsPerToken(sequenceLength: shape.tokens) * Double(batch.tokenCount)
-                context.emit(["workload": "train-\(shape)", "head": head.rawValue, "seconds_per_step": t,
+                try context.emit(["workload": "train-\(shape)", "head": head.rawValue, "seconds_per_step": t,
                               "examples_per_s": Double(shape.sequences) / t, "gflops": flops / t / 1e9, "threads": Compute.threads])
             }
         }
