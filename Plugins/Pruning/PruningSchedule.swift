@@ -360,6 +360,7 @@ public final class PruningSchedule: TrainingHook {
     }
 
     private func check(_ model: BertModel) {
+        // API misuse by code, unreachable from input.
         precondition(model === self.model, "this PruningSchedule was built for another BertModel; build one per model")
         precondition(!baked, "bakeMasks() ended this PruningSchedule; build a new one to prune again")
     }

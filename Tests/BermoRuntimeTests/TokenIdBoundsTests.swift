@@ -78,4 +78,16 @@ struct TokenIdBoundsTests {
         #expect(error?.message.contains(expected) == true, "\(error?.message ?? "")")
         #expect(error?.message.contains("sequence 2") == true, "\(error?.message ?? "")")
     }
+
+    /// Class labels index the logits the same way, in the unchecked loss kernel.
+    @Test func aLabelOutsideTheHeadsClassesIsRefusedBeforeTraining() throws {
+        let directory = try TemporaryDirectory(); defer { directory.cleanup() }
+        let (tokenizer, _) = try Self.tokenizer(Self.twelve, in: directory)
+        var config = FineTuneConfig(); config.maxSeqLength = 16; config.maxSteps = 1; config.perDeviceTrainBatchSize = 2
+        let tuner = try FineTuner(model: try BertModel(config: .tiny, numLabels: 2, seed: 1), tokenizer: tokenizer, config: config,
+                                  kind: .classification(labels: ["0", "1"]))
+        let examples = [Example(text: "good film", label: 1), Example(text: "bad film", label: 7)]
+        let error = #expect(throws: RuntimeError.self) { try tuner.train(examples, dev: examples) }
+        #expect(error?.message.contains("training example 2 has label 7") == true, "\(error?.message ?? "")")
+    }
 }

@@ -85,6 +85,11 @@ public final class FineTuner {
         let train = config.trainLimited(train)
         let evalSets = evalSets.map { EvalSet(name: $0.name, examples: config.evalLimited($0.examples)) }
         guard !train.isEmpty else { throw RuntimeError("the training set is empty") }
+        // The loss kernel reads the logit of each label unchecked: a label must be one of the head's classes.
+        if case .classification = kind, let bad = train.firstIndex(where: { !(0..<model.numLabels).contains($0.label) }) {
+            throw RuntimeError("training example \(bad + 1) has label \(train[bad].label), but the head has classes "
+                + "0..<\(model.numLabels); map labels through the task's label list (TSVTable.examples does)")
+        }
         guard !evalSets.isEmpty else { throw RuntimeError("no evaluation set was given; pass at least one (it may be empty)") }
         let names = evalSets.map(\.name)
         guard Set(names).count == names.count else {
