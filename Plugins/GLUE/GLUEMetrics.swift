@@ -27,6 +27,8 @@ public enum GLUEMetrics {
 
     /// Classification metrics of `predicted` against `labels`, plus `score`.
     public static func compute(_ metrics: [GLUEMetric], predicted: [Int], labels: [Int]) -> [String: Double] {
+        // Programmer errors, unreachable from input: predictions are made for exactly these examples, and each
+        // task's metrics are fixed by its catalogue entry.
         precondition(predicted.count == labels.count, "one prediction per label")
         var out: [String: Double] = [:]
         for m in metrics {
@@ -44,6 +46,7 @@ public enum GLUEMetrics {
 
     /// Regression metrics of `predicted` against `targets`, plus `score`.
     public static func compute(_ metrics: [GLUEMetric], predicted: [Double], targets: [Double]) -> [String: Double] {
+        // Programmer errors, unreachable from input (as above).
         precondition(predicted.count == targets.count, "one prediction per target")
         var out: [String: Double] = [:]
         for m in metrics {

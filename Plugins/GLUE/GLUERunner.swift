@@ -102,9 +102,8 @@ public enum GLUERunner {
     /// hidden state, as the paper).
     public static func loadModel(directory: URL, task: GLUETask, head: HeadVariant, mix: MixConfig = MixConfig(),
                                  seed: UInt64) throws -> (BertModel, BertTokenizer) {
-        let model = try BertModel.load(directory: directory, numLabels: task.kind.numLabels,
-                                       mix: head == .bermo ? mix : nil, seed: seed)
-        return (model, try BertTokenizer(modelDirectory: directory))
+        try BertModel.loadWithTokenizer(directory: directory, numLabels: task.kind.numLabels,
+                                        mix: head == .bermo ? mix : nil, seed: seed)
     }
 
     /// Trains `model` on `dataset.train` and evaluates on every eval set. The model's head must match the
@@ -147,7 +146,11 @@ public enum GLUERunner {
             try TrainerCheckpoint.resume(tuner, from: dir)
             let file = dir.appendingPathComponent(Checkpointing.curveFile)
             do {
-                let saved = try JSONDecoder().decode(Checkpointing.SavedCurve.self, from: Data(contentsOf: file))
+                let data = try Data(contentsOf: file)
+                let saved = try JSONDecoder().decode(Checkpointing.SavedCurve.self, from: data)
+                guard saved.pendingLossCount >= 0, saved.points.allSatisfy({ (0...tuner.step).contains($0.step) }) else {
+                    throw RuntimeError("its points or pending loss count lie outside steps 0...\(tuner.step) of the trainer state")
+                }
                 curve = saved.points; lossSum = saved.pendingLossSum; lossCount = saved.pendingLossCount
             } catch {
                 throw RuntimeError("\(file.path): cannot read the saved dev curve (\(ErrorText.describe(error))); delete \(checkpoint.directory.path) to start this job over")
@@ -158,7 +161,7 @@ public enum GLUERunner {
         if evalOnStart && !resumed {
             var metrics: [String: [String: Double]] = [:]
             for s in evalSets where !s.examples.isEmpty {
-                metrics[s.name] = GLUEMetrics.compute(task, predictions: tuner.predict(s.examples), examples: s.examples)
+                metrics[s.name] = GLUEMetrics.compute(task, predictions: try tuner.predict(s.examples), examples: s.examples)
             }
             var mix: ([Float]?, Float?) = (nil, nil)
             if let w = model.layout.mixWeights, let g = model.layout.mixGamma {
@@ -206,12 +209,12 @@ public enum GLUERunner {
             skippedRows: dataset.train.skippedRows + dataset.evalSets.flatMap(\.skippedRows),
             dataNotes: dataset.notes,
             trainSeconds: result.trainSeconds, trainExamplesPerSecond: result.examplesPerSecond,
-            samples: logSamples ? samples(tuner, task: task, evalSets: evalSets) : nil)
+            samples: logSamples ? try samples(tuner, task: task, evalSets: evalSets) : nil)
     }
 
-    static func samples(_ tuner: FineTuner, task: GLUETask, evalSets: [FineTuner.EvalSet]) -> [GLUESample] {
-        evalSets.flatMap { set -> [GLUESample] in
-            let p = tuner.predict(set.examples)
+    static func samples(_ tuner: FineTuner, task: GLUETask, evalSets: [FineTuner.EvalSet]) throws -> [GLUESample] {
+        try evalSets.flatMap { set -> [GLUESample] in
+            let p = try tuner.predict(set.examples)
             func name(_ i: Int) -> String { task.labelNames.map { $0.indices.contains(i) ? $0[i] : String(i) } ?? String(i) }
             return set.examples.enumerated().map { i, e in
                 task.kind == .regression

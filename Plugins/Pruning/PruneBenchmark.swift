@@ -25,7 +25,7 @@ public struct PruneBenchmark: Benchmark {
             config.perDeviceTrainBatchSize = options.shape.sequences; config.maxSeqLength = options.shape.tokens
             config.freeze = [.embeddings]
             let tuner = try FineTuner(model: model, tokenizer: tokenizer, config: config, kind: .classification(labels: ["0", "1"]))
-            let batch = try FullBatch.make(options.shape, from: train, tokenizer: tokenizer, heads: model.config.numAttentionHeads)
+            let batch = try FullBatch.make(options.shape, from: train, tokenizer: tokenizer, model: model)
             let labels = (0..<options.shape.sequences).map { $0 % 2 }
             let methods = try PruningMethodName.allCases.map { try PruningMethods.named($0.rawValue) }
             let results = try PruningBench.stepOverhead(tuner: tuner, batch: batch, targets: .classes(labels), methods: methods,
@@ -35,7 +35,7 @@ public struct PruneBenchmark: Benchmark {
             for result in results {
                 var record = result.record
                 record["head"] = head.rawValue; record["tokens"] = batch.tokenCount
-                context.emit(record)
+                try context.emit(record)
             }
         }
     }

@@ -337,8 +337,8 @@ public final class PruningSchedule: TrainingHook {
             throw SettingError("method", "\(url.path) holds the state of '\(file.metadata["method"] ?? "?")', not '\(method.name)'; resume with the same method or start over in a new output directory")
         }
         if let scores, let optimizer {
-            guard let step = file.metadata["adam_step"].flatMap(Int.init) else {
-                throw SettingError("method", "\(url.path) has no adam_step; it was not written by saveState — start over in a new output directory")
+            guard let step = file.metadata["adam_step"].flatMap(Int.init), step >= 0 else {
+                throw SettingError("method", "\(url.path) has no valid adam_step (a step count ≥ 0); it was not written by saveState — start over in a new output directory")
             }
             try file.copyFloats("scores", into: scores.base, count: maskedCount)
             try file.copyFloats("adam.m", into: optimizer.m.base, count: maskedCount)
@@ -360,6 +360,7 @@ public final class PruningSchedule: TrainingHook {
     }
 
     private func check(_ model: BertModel) {
+        // API misuse by code, unreachable from input.
         precondition(model === self.model, "this PruningSchedule was built for another BertModel; build one per model")
         precondition(!baked, "bakeMasks() ended this PruningSchedule; build a new one to prune again")
     }

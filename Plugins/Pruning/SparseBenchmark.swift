@@ -22,18 +22,17 @@ public struct SparseBenchmark: Benchmark {
     public func run(options: Options, context: BenchContext) throws {
         let (model, tokenizer) = try context.loadModel()
         let train = try context.sst2(.train)
-        let heads = model.config.numAttentionHeads
-        let full = try FullBatch.make(BatchShape(sequences: 32, tokens: 128), from: train, tokenizer: tokenizer, heads: heads)
+        let full = try FullBatch.make(BatchShape(sequences: 32, tokens: 128), from: train, tokenizer: tokenizer, model: model)
         let real = train.prefix(options.sentences).map { tokenizer.encode($0, maxLength: 128) }
             .sorted { $0.inputIds.count < $1.inputIds.count }
-        let realBatches = stride(from: 0, to: real.count, by: 32).map { s in
-            PackedBatch(sequences: real[s..<min(s + 32, real.count)].map { ($0.inputIds, $0.tokenTypeIds) }, heads: heads)
+        let realBatches = try stride(from: 0, to: real.count, by: 32).map { s in
+            try model.pack(real[s..<min(s + 32, real.count)].map { ($0.inputIds, $0.tokenTypeIds) })
         }
         for (workload, batches) in [("full-32x128", [full]), ("sst2-\(real.count)-real", realBatches)] {
             for result in try PruningBench.encodeSpeed(model: model, batches: batches, remaining: options.remaining, reps: options.reps) {
                 var record = result.record
                 record["workload"] = "sparse-\(workload)"
-                context.emit(record)
+                try context.emit(record)
             }
         }
     }

@@ -104,10 +104,10 @@ public struct FeatureCache: Sendable {
     }
 
     /// Where the features of this combination are (or would be) stored.
-    public func fileURL(model: ModelIdentity, dataset: SentEvalDataset, maxLength: Int) -> URL {
+    public func fileURL(model: ModelIdentity, dataset: SentEvalDataset, maxLength: Int) throws -> URL {
         let m = Self.metadata(model: model, dataset: dataset, maxLength: maxLength)
         let keyParts = ["format", "weights_sha256", "config_sha256", "vocab_sha256", "dataset_fingerprint", "max_length"]
-        let key = Digest.sha256(keyParts.map { "\($0)=\(m[$0]!)" }.joined(separator: "\n"))
+        let key = try Digest.sha256(keyParts.map { "\($0)=\(m[$0] ?? "")" }.joined(separator: "\n"))
         let stem = URL(fileURLWithPath: dataset.path).deletingPathExtension().lastPathComponent
             .filter { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
         return directory.appendingPathComponent("\(stem)-L\(maxLength)-\(key.prefix(24)).safetensors")
@@ -116,8 +116,8 @@ public struct FeatureCache: Sendable {
     /// The cached features, or nil when there are none (or the file does not match and must be rebuilt;
     /// `log` says why).
     public func load(model: ModelIdentity, dataset: SentEvalDataset, maxLength: Int,
-                     log: (String) -> Void = { _ in }) -> EncodedDataset? {
-        let url = fileURL(model: model, dataset: dataset, maxLength: maxLength)
+                     log: (String) -> Void = { _ in }) throws -> EncodedDataset? {
+        let url = try fileURL(model: model, dataset: dataset, maxLength: maxLength)
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         do {
             let file = try SafetensorsFile(contentsOf: url)
@@ -150,8 +150,8 @@ public struct FeatureCache: Sendable {
         }
         // A process killed while writing features (hundreds of MB) leaves its temporary; the next one removes it.
         StaleTemporaries.sweepAll(in: directory)
-        if let cached = load(model: model, dataset: dataset, maxLength: encoder.maxLength, log: log) { return cached }
-        let url = fileURL(model: model, dataset: dataset, maxLength: encoder.maxLength)
+        if let cached = try load(model: model, dataset: dataset, maxLength: encoder.maxLength, log: log) { return cached }
+        let url = try fileURL(model: model, dataset: dataset, maxLength: encoder.maxLength)
         let encoded = try Self.encode(dataset.examples.map(\.sentence), encoder: encoder, progress: progress)
         do { try OutputFile.createDirectory(directory) } catch let error as FileError {
             throw FileError(path: error.path, action: "cannot create the feature cache directory", code: error.code,
@@ -179,7 +179,7 @@ public struct FeatureCache: Sendable {
         let chunk = 4096
         for start in stride(from: 0, to: n, by: chunk) {
             let slice = Array(sentences[start..<min(start + chunk, n)])
-            let pooled = try encoder.encode(slice, layers: layers, poolings: [.cls, .mean]) { progress?(start + $0, n) }
+            let pooled = try encoder.encode(slice, layers: layers, poolings: [.cls, .mean], progress: { progress?(start + $0, n) })
             cls.replaceSubrange((start * row)..<((start + slice.count) * row), with: pooled.values[.cls]!)
             mean.replaceSubrange((start * row)..<((start + slice.count) * row), with: pooled.values[.mean]!)
         }

@@ -91,7 +91,7 @@ public struct SentEvalDataset: Sendable {
         }
         self.path = path
         self.limit = limit
-        fileSha256 = Digest.sha256(data)
+        fileSha256 = try Digest.sha256(data)
         let file = try TextFile(bytes: [UInt8](data), path: path)
         let all = try (0..<file.lineCount).map { try Self.parse(file.line($0), number: $0 + 1, path: path) }
         var kept: [SentEvalExample] = []
@@ -113,9 +113,9 @@ public struct SentEvalDataset: Sendable {
         labels = Self.sortedLabels(Set(kept.filter { $0.split == .train }.map(\.label)))
         let table = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
         labelIds = kept.map { table[$0.label] ?? -1 }
-        let digest = Digest(.sha256)
-        for e in kept { digest.update("\(e.split.rawValue)\t\(e.label)\t\(e.sentence)\n") }
-        fingerprint = digest.finalize()
+        let digest = try Digest(.sha256)
+        for e in kept { try digest.update("\(e.split.rawValue)\t\(e.label)\t\(e.sentence)\n") }
+        fingerprint = try digest.finalize()
     }
 
     /// SentEval's `sorted(np.unique(labels))`: Python compares strings by code point.

@@ -50,11 +50,11 @@ public enum SentEvalDownloads {
     }
 
     /// Git's blob id of `data`: SHA-1 of `"blob <byte count>\0"` followed by the bytes.
-    public static func gitBlobSha1(_ data: Data) -> String {
-        let digest = Digest(.sha1)
-        digest.update("blob \(data.count)\u{0}")
-        digest.update(data)
-        return digest.finalize()
+    public static func gitBlobSha1(_ data: Data) throws -> String {
+        let digest = try Digest(.sha1)
+        try digest.update("blob \(data.count)\u{0}")
+        try digest.update(data)
+        return try digest.finalize()
     }
 
     /// Git's blob id of a file, streamed: a file already on disk is checked without reading it into memory.
@@ -62,10 +62,10 @@ public enum SentEvalDownloads {
         guard let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int else {
             throw RuntimeError("cannot read the size of \(url.path); check that it exists and is readable")
         }
-        let digest = Digest(.sha1)
-        digest.update("blob \(size)\u{0}")
+        let digest = try Digest(.sha1)
+        try digest.update("blob \(size)\u{0}")
         try digest.update(contentsOf: url)
-        return digest.finalize()
+        return try digest.finalize()
     }
 
     /// Throws unless `data` is the official content of `fileName`; `source` names where it came from.
@@ -74,7 +74,7 @@ public enum SentEvalDownloads {
             throw RuntimeError("\(source): '\(fileName)' is not a SentEval probing file; known files: "
                 + files.map(\.fileName).joined(separator: ", "))
         }
-        let actual = gitBlobSha1(data)
+        let actual = try gitBlobSha1(data)
         guard actual == expected.gitBlobSha1 else {
             throw RuntimeError("\(source): git blob SHA-1 is \(actual) (\(data.count) bytes), expected "
                 + "\(expected.gitBlobSha1) (\(sourceRepository) at \(sourceCommit.prefix(7))); the download is "

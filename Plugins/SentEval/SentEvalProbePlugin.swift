@@ -128,7 +128,7 @@ public struct SentEvalProbePlugin: TaskPlugin {
                 return .diverged(step: result.divergedAtStep ?? result.steps, reason: result.divergenceReason ?? "diverged",
                                  series: [curve], details: try JSONValue(encoding: details))
             }
-            let predictions = tuner.predict(test)
+            let predictions = try tuner.predict(test)
             let testAccuracy = Metrics.accuracy(predictions.classes, test.map(\.label))
             func name(_ id: Int) -> String { dataset.labels.indices.contains(id) ? dataset.labels[id] : "(unseen in train)" }
             let samples: [JSONValue] = job.logSamples ? test.enumerated().map { i, e in

@@ -46,5 +46,5 @@ public struct BenchContext {
     }
 
     /// Writes one record (see `BenchRecord`).
-    public func emit(_ fields: [String: Any]) { output(BenchRecord.line(fields)) }
+    public func emit(_ fields: [String: Any]) throws { output(try BenchRecord.line(fields)) }
 }

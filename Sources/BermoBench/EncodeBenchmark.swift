@@ -22,7 +22,7 @@ public struct EncodeBenchmark: Benchmark {
     public func run(options: Options, context: BenchContext) throws {
         let (model, tokenizer) = try context.loadModel()
         let train = try context.sst2(.train), dev = try context.sst2(.dev)
-        sgemmCeiling(model: model, reps: options.reps, context: context)
+        try sgemmCeiling(model: model, reps: options.reps, context: context)
         try fullBatch(model: model, tokenizer: tokenizer, train: train, reps: options.reps, context: context)
         try realLengths(model: model, tokenizer: tokenizer, sentences: Array((dev + train).prefix(options.sentences)),
                         options: options, context: context)
@@ -30,7 +30,7 @@ public struct EncodeBenchmark: Benchmark {
 
     /// GFLOP/s of our row-split sgemm on the model's three projection shapes at 4,096 tokens: what the
     /// encoder could reach if it did nothing but matrix products.
-    func sgemmCeiling(model: BertModel, reps: Int, context: BenchContext) {
+    func sgemmCeiling(model: BertModel, reps: Int, context: BenchContext) throws {
         let hidden = model.config.hiddenSize, inner = model.config.intermediateSize, m = 4096
         for (k, n) in [(hidden, 3 * hidden), (hidden, inner), (inner, hidden)] {
             let a = ParameterBuffer(count: m * k), b = ParameterBuffer(count: n * k), c = ParameterBuffer(count: m * n)
@@ -39,18 +39,18 @@ public struct EncodeBenchmark: Benchmark {
             let t = BenchTimer.median(reps: reps, warmup: 1) {
                 Linear.forward(out: c.base, inp: a.base, weight: b.base, bias: nil, rows: m, inDim: k, outDim: n)
             }
-            context.emit(["workload": "sgemm-\(m)x\(k)x\(n)", "gflops": 2.0 * Double(m * n * k) / t / 1e9, "threads": Compute.threads])
+            try context.emit(["workload": "sgemm-\(m)x\(k)x\(n)", "gflops": 2.0 * Double(m * n * k) / t / 1e9, "threads": Compute.threads])
         }
     }
 
     /// One encoder pass over 32 sequences of exactly 128 tokens.
     func fullBatch(model: BertModel, tokenizer: BertTokenizer, train: [String], reps: Int, context: BenchContext) throws {
         let shape = BatchShape(sequences: 32, tokens: 128)
-        let batch = try FullBatch.make(shape, from: train, tokenizer: tokenizer, heads: model.config.numAttentionHeads)
+        let batch = try FullBatch.make(shape, from: train, tokenizer: tokenizer, model: model)
         let acts = Activations()
         let t = BenchTimer.median(reps: reps, warmup: 1) { model.forwardEncoder(batch, acts) }
         let tokens = Double(batch.tokenCount)
-        context.emit(["workload": "full-\(shape)", "seconds_per_batch": t, "sentences_per_s": Double(shape.sequences) / t,
+        try context.emit(["workload": "full-\(shape)", "seconds_per_batch": t, "sentences_per_s": Double(shape.sequences) / t,
                       "gflops": model.flopsPerToken(sequenceLength: shape.tokens) * tokens / t / 1e9, "threads": Compute.threads])
     }
 
@@ -66,7 +66,7 @@ public struct EncodeBenchmark: Benchmark {
             _ = try encoder.encode(encodings, layers: layers, poolings: [.cls, .mean])
         }
         let tokenize = BenchTimer.median(reps: 1, warmup: 0) { _ = encoder.tokenize(sentences) }
-        context.emit(["workload": "sst2-\(sentences.count)-real", "seconds": t, "sentences_per_s": Double(sentences.count) / t,
+        try context.emit(["workload": "sst2-\(sentences.count)-real", "seconds": t, "sentences_per_s": Double(sentences.count) / t,
                       "tokens": tokens, "tokenize_seconds": tokenize, "threads": Compute.threads, "batch_size": options.realBatchSize])
     }
 }

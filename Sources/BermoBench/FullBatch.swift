@@ -8,7 +8,7 @@ public enum FullBatch {
     static let sentencesPerSequence = 40
 
     /// `shape.sequences` sequences of exactly `shape.tokens` tokens from `sentences` (SST-2's train split).
-    public static func make(_ shape: BatchShape, from sentences: [String], tokenizer: BertTokenizer, heads: Int) throws -> PackedBatch {
+    public static func make(_ shape: BatchShape, from sentences: [String], tokenizer: BertTokenizer, model: BertModel) throws -> PackedBatch {
         let each = sentencesPerSequence
         guard sentences.count >= shape.sequences * each else {
             throw RuntimeError("a \(shape) batch needs \(shape.sequences * each) sentences; SST-2's train split has \(sentences.count)")
@@ -19,6 +19,6 @@ public enum FullBatch {
         guard encodings.allSatisfy({ $0.inputIds.count == shape.tokens }) else {
             throw RuntimeError("bench: a \(shape) sequence is shorter than \(shape.tokens) tokens (\(each) sentences do not fill it)")
         }
-        return PackedBatch(sequences: encodings.map { ($0.inputIds, $0.tokenTypeIds) }, heads: heads)
+        return try model.pack(encodings.map { ($0.inputIds, $0.tokenTypeIds) })
     }
 }

@@ -21,19 +21,19 @@ public struct KernelsBenchmark: Benchmark {
         let a = ParameterBuffer(count: n), b = ParameterBuffer(count: n), c = ParameterBuffer(count: n)
         var rng = SeededRandom(seed: 1)
         for i in 0..<n { a.base[i] = 3 * rng.nextNormal(); b.base[i] = rng.nextNormal() }
-        func time(_ name: String, _ body: () -> Void) {
+        func time(_ name: String, _ body: () -> Void) throws {
             let t = BenchTimer.median(reps: options.reps, warmup: 1, body)
-            context.emit(["workload": "kernel-\(name)", "ns_per_element": t * 1e9 / Double(n)])
+            try context.emit(["workload": "kernel-\(name)", "ns_per_element": t * 1e9 / Double(n)])
         }
-        time("gelu-forward") { GELU.forward(c.base, a.base, count: n) }
-        time("gelu-backward") { GELU.backward(c.base, a.base, b.base, count: n) }
-        time("exp") { FastMath.exp(c.base, a.base, count: n) }
-        time("softmax-rows-128") { for r in 0..<(n / 128) { Softmax.rowInPlace(c.base + r * 128, count: 128) } }
+        try time("gelu-forward") { GELU.forward(c.base, a.base, count: n) }
+        try time("gelu-backward") { GELU.backward(c.base, a.base, b.base, count: n) }
+        try time("exp") { FastMath.exp(c.base, a.base, count: n) }
+        try time("softmax-rows-128") { for r in 0..<(n / 128) { Softmax.rowInPlace(c.base + r * 128, count: 128) } }
         let rows = n / 384, mean = ParameterBuffer(count: rows), rstd = ParameterBuffer(count: rows)
-        time("layernorm-384") {
+        try time("layernorm-384") {
             LayerNorm.forward(out: c.base, mean: mean.base, rstd: rstd.base, inp: a.base, gamma: b.base, beta: b.base, rows: rows, dim: 384, eps: 1e-12)
         }
         var dropoutRNG = SeededRandom(seed: 2)
-        time("dropout-mask") { Dropout.fillMask(c.base, count: n, p: 0.1, rng: &dropoutRNG) }
+        try time("dropout-mask") { Dropout.fillMask(c.base, count: n, p: 0.1, rng: &dropoutRNG) }
     }
 }

@@ -22,12 +22,12 @@ public struct TrainBenchmark: Benchmark {
                 var config = FineTuneConfig()
                 config.perDeviceTrainBatchSize = shape.sequences; config.maxSeqLength = shape.tokens
                 let tuner = try FineTuner(model: model, tokenizer: tokenizer, config: config, kind: .classification(labels: ["0", "1"]))
-                let (batch, labels) = Self.randomBatch(shape, heads: model.config.numAttentionHeads)
+                let (batch, labels) = try Self.randomBatch(shape, model: model)
                 let t = BenchTimer.median(reps: options.reps, warmup: 1) {
                     _ = tuner.trainStep(batch, targets: .classes(labels), factor: 1)
                 }
                 let flops = 3 * model.flopsPerToken(sequenceLength: shape.tokens) * Double(batch.tokenCount)
-                context.emit(["workload": "train-\(shape)", "head": head.rawValue, "seconds_per_step": t,
+                try context.emit(["workload": "train-\(shape)", "head": head.rawValue, "seconds_per_step": t,
                               "examples_per_s": Double(shape.sequences) / t, "gflops": flops / t / 1e9, "threads": Compute.threads])
             }
         }
@@ -35,13 +35,13 @@ public struct TrainBenchmark: Benchmark {
 
     /// Seeded random word-piece ids between [CLS] and [SEP], and random binary labels: a step's cost does
     /// not depend on which tokens it sees.
-    static func randomBatch(_ shape: BatchShape, heads: Int) -> (PackedBatch, [Int]) {
+    static func randomBatch(_ shape: BatchShape, model: BertModel) throws -> (PackedBatch, [Int]) {
         var rng = SeededRandom(seed: 7)
         let sequences = (0..<shape.sequences).map { _ in
             ([Int32(101)] + (0..<(shape.tokens - 2)).map { _ in Int32(1000 + Int(rng.next() % 28000)) } + [Int32(102)],
              [Int32](repeating: 0, count: shape.tokens))
         }
         let labels = (0..<shape.sequences).map { _ in Int(rng.next() % 2) }
-        return (PackedBatch(sequences: sequences, heads: heads), labels)
+        return (try model.pack(sequences), labels)
     }
 }

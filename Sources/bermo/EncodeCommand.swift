@@ -47,7 +47,8 @@ struct EncodeCommand: ParsableCommand {
         for start in stride(from: 0, to: lines.count, by: Self.chunk) {
             let slice = Array(lines[start..<min(start + Self.chunk, lines.count)])
             let encodings = encoder.tokenize(slice)
-            let features = try encoder.encode(encodings, layers: layerList, poolings: poolings) { bar.update(start + $0) }
+            let features = try encoder.encode(encodings, layers: layerList, poolings: poolings,
+                                              naming: { "\(input):\(start + $0 + 1)" }, progress: { bar.update(start + $0) })
             for i in 0..<slice.count {
                 buffer += Self.jsonLine(index: start + i, ids: encodings[i].inputIds, features: features,
                                         sentence: i, poolings: poolings)

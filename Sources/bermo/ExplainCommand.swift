@@ -27,7 +27,7 @@ struct ExplainCommand: ParsableCommand {
             let hashes = FileHashCache(file: options.cacheDirectory.appendingPathComponent("file-hashes.json"))
             let plan = try JobPlanner(hashes: hashes, limit: limit).plan(prepared)
             let output = SuiteRunner(registry: registry, options: options).outputDirectory(for: prepared.suite)
-            return SuiteExplanation(prepared: prepared, plan: plan, outputDirectory: output).render()
+            return try SuiteExplanation(prepared: prepared, plan: plan, outputDirectory: output).render()
         }
         print(text, terminator: "")
     }

@@ -84,15 +84,20 @@ struct FinetuneCommand: ParsableCommand {
         try writeJSON(TrainerState(globalStep: result.steps, maxSteps: total, logHistory: result.logHistory,
                                    head: head.rawValue, mixLayers: model.mixLayers, settings: config.settingsJSON(), seed: config.seed),
                       to: out.appendingPathComponent("trainer_state.json"))
-        if let logits { try Self.writeLogits(tuner.predict(devSet), numLabels: model.numLabels, to: logits) }
+        if let logits { try Self.writeLogits(try tuner.predict(devSet), numLabels: model.numLabels, to: logits) }
         print(String(data: try JSONEncoder.snake.encode(result.finalEval), encoding: .utf8)!)
     }
 
-    /// One line per dev example: `{"index": 0, "logits": [0.12, -0.3]}` (one logit for regression).
+    /// One line per dev example: `{"index": 0, "logits": [0.12, -0.3]}` (one logit for regression). Logits that
+    /// are not numbers (a diverged run) are an error, as in `bermo encode`: JSON has no NaN.
     static func writeLogits(_ predictions: Predictions, numLabels: Int, to file: OutputFile) throws {
         var text = ""
         for i in 0..<predictions.logits.count / max(numLabels, 1) {
             let row = predictions.logits[(i * numLabels)..<((i + 1) * numLabels)]
+            guard row.allSatisfy(\.isFinite) else {
+                throw RuntimeError("\(file.url.path): the logits of dev example \(i + 1) are not numbers (NaN or infinite: the "
+                    + "model diverged, see eval_results.json), which bermo does not write; no predictions were written")
+            }
             text += "{\"index\": \(i), \"logits\": [" + row.map { "\($0)" }.joined(separator: ", ") + "]}\n"
         }
         try file.write(text)

@@ -17,9 +17,9 @@ struct ModelOptions: ParsableArguments {
         Compute.configure(threads: threads)
         noteNarrowBLASKernels()
         let dir = try ModelStore().resolve(model) { StandardError.write("bermo: " + $0 + "\n") }
-        let model = try BertModel.load(directory: dir, numLabels: numLabels, mix: mix, seed: seed)
+        let (model, tokenizer) = try BertModel.loadWithTokenizer(directory: dir, numLabels: numLabels, mix: mix, seed: seed)
         for note in model.notes { StandardError.write("bermo: note: \(note)\n") }
-        return (model, try BertTokenizer(modelDirectory: dir), dir)
+        return (model, tokenizer, dir)
     }
 }
 

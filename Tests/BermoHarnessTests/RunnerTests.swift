@@ -69,7 +69,7 @@ import Testing
         try "x\t0\n".write(to: data.appendingPathComponent("echo/train.tsv"), atomically: true, encoding: .utf8)
         let two = try plan(path, data: data)
         #expect(one.jobs[0].id != two.jobs[0].id)
-        #expect(two.jobs[0].dataFiles[0].sha256 == Digest.sha256("x\t0\n"))
+        #expect(try two.jobs[0].dataFiles[0].sha256 == Digest.sha256("x\t0\n"))
     }
 
     @Test func shardsCoverEveryJobExactlyOnce() throws {

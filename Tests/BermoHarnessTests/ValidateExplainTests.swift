@@ -24,7 +24,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let prepared = try SuiteValidator(registry: TestSupport.registry(), dataDirectory: dir).prepare(TestSupport.suite("good/echo.yaml"))
         let plan = try JobPlanner(hashes: FileHashCache(file: nil)).plan(prepared)
-        let text = SuiteExplanation(prepared: prepared, plan: plan, outputDirectory: dir).render()
+        let text = try SuiteExplanation(prepared: prepared, plan: plan, outputDirectory: dir).render()
         let common = TestSupport.suite("good/common.yaml"), echo = TestSupport.suite("good/echo.yaml")
         #expect(text.hasPrefix("suite: echo-test    # \(echo)\n"))
         #expect(text.contains("files: \(echo), \(common)"))
@@ -45,7 +45,7 @@ import Testing
         let summary = try TestSupport.run("good/echo.yaml", options: options)
         let prepared = try SuiteValidator(registry: TestSupport.registry(), dataDirectory: options.dataDirectory).prepare(TestSupport.suite("good/echo.yaml"))
         let plan = try JobPlanner(hashes: FileHashCache(file: nil)).plan(prepared)
-        let text = SuiteExplanation(prepared: prepared, plan: plan, outputDirectory: summary.outputDirectory).render()
+        let text = try SuiteExplanation(prepared: prepared, plan: plan, outputDirectory: summary.outputDirectory).render()
         #expect(text.components(separatedBy: "# done: completed").count - 1 == 12)
     }
 }

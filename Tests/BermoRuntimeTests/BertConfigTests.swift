@@ -56,8 +56,11 @@ import Testing
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(object["hidden_size"] as? Int == 8)
         #expect(object["attention_probs_dropout_prob"] as? Double == 0.1)
-        #expect(Set(object.keys) == Set(BertConfig.CodingKeys.allCases.map(\.rawValue)))
-        #expect(try JSONDecoder().decode(BertConfig.self, from: data) == config)
+        #expect(Set(object.keys) == Set(BertConfig.declarations().map(\.key)))
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        try data.write(to: directory.file("config.json"))
+        #expect(try BertConfig.load(from: directory.file("config.json")) == config)
     }
 
     struct Broken: CustomTestStringConvertible, Sendable {
@@ -71,7 +74,7 @@ import Testing
     static let broken: [Broken] = [
         Broken(label: "missing hidden_size", key: "hidden_size", value: nil, mustMention: ["hidden_size", "missing"]),
         Broken(label: "missing vocab_size", key: "vocab_size", value: nil, mustMention: ["vocab_size", "missing"]),
-        Broken(label: "hidden_size as string", key: "hidden_size", value: "32", mustMention: ["hidden_size", "wrong type"]),
+        Broken(label: "hidden_size as string", key: "hidden_size", value: "32", mustMention: ["hidden_size", "an integer"]),
         Broken(label: "roberta", key: "model_type", value: "roberta", mustMention: ["model_type", "roberta", "bert"]),
         Broken(label: "gelu_new", key: "hidden_act", value: "gelu_new",
                mustMention: ["hidden_act", "gelu_new", "tanh approximation", "exact erf"]),
@@ -80,10 +83,27 @@ import Testing
                mustMention: ["position_embedding_type", "relative_key", "absolute"]),
         Broken(label: "heads do not divide hidden", key: "num_attention_heads", value: 5,
                mustMention: ["hidden_size 32", "num_attention_heads 5", "divisible"]),
-        Broken(label: "zero layers", key: "num_hidden_layers", value: 0, mustMention: ["num_hidden_layers", "positive"]),
+        Broken(label: "zero layers", key: "num_hidden_layers", value: 0, mustMention: ["num_hidden_layers", "0 is out of range"]),
         Broken(label: "negative eps", key: "layer_norm_eps", value: -1.0, mustMention: ["layer_norm_eps"]),
         Broken(label: "dropout one", key: "hidden_dropout_prob", value: 1.0, mustMention: ["hidden_dropout_prob"]),
         Broken(label: "pad outside vocab", key: "pad_token_id", value: 100, mustMention: ["pad_token_id", "vocab_size"]),
+        // Sizes are range-checked before anything is allocated from them (each range declared once, on the field).
+        Broken(label: "a billion layers", key: "num_hidden_layers", value: 1_000_000_000,
+               mustMention: ["num_hidden_layers", "1000000000 is out of range", "1...1024"]),
+        Broken(label: "negative hidden size", key: "hidden_size", value: -32, mustMention: ["hidden_size", "-32 is out of range"]),
+        Broken(label: "zero heads", key: "num_attention_heads", value: 0, mustMention: ["num_attention_heads", "0 is out of range"]),
+        Broken(label: "fractional layers", key: "num_hidden_layers", value: 2.5, mustMention: ["num_hidden_layers", "an integer", "2.5"]),
+        Broken(label: "layers beyond Int", key: "num_hidden_layers", value: 1e300, mustMention: ["num_hidden_layers", "an integer"]),
+        Broken(label: "huge vocabulary", key: "vocab_size", value: 5_000_000_000, mustMention: ["vocab_size", "out of range"]),
+        Broken(label: "huge intermediate size", key: "intermediate_size", value: 1 << 40, mustMention: ["intermediate_size", "out of range"]),
+        Broken(label: "negative positions", key: "max_position_embeddings", value: -1, mustMention: ["max_position_embeddings", "out of range"]),
+        Broken(label: "zero token types", key: "type_vocab_size", value: 0, mustMention: ["type_vocab_size", "out of range"]),
+        Broken(label: "huge token types", key: "type_vocab_size", value: 1_000_000, mustMention: ["type_vocab_size", "out of range"]),
+        Broken(label: "eps as string", key: "layer_norm_eps", value: "1e-12", mustMention: ["layer_norm_eps", "a number"]),
+        Broken(label: "eps of one thousand", key: "layer_norm_eps", value: 1000.0, mustMention: ["layer_norm_eps", "out of range"]),
+        Broken(label: "layers as a list", key: "num_hidden_layers", value: [6], mustMention: ["num_hidden_layers", "an integer"]),
+        Broken(label: "layers as null", key: "num_hidden_layers", value: NSNull(), mustMention: ["num_hidden_layers", "missing"]),
+        Broken(label: "negative pad id", key: "pad_token_id", value: -1, mustMention: ["pad_token_id", "out of range"]),
     ]
 
     @Test(arguments: broken)

@@ -29,7 +29,7 @@ struct FineTuneTests {
         let t = try Self.tuner(variant, config)
         let train = try Self.sst2("train", 8)
         let enc = train.map { t.tokenizer.encode($0.text, maxLength: 64) }
-        let batch = PackedBatch(sequences: enc.map { ($0.inputIds, $0.tokenTypeIds) }, heads: t.model.config.numAttentionHeads)
+        let batch = try t.model.pack(enc.map { ($0.inputIds, $0.tokenTypeIds) })
         let targets = Targets.classes(train.map(\.label))
         let first = t.trainStep(batch, targets: targets, factor: 1).loss
         var last = first

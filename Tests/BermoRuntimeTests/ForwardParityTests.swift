@@ -34,7 +34,7 @@ struct ForwardParityTests {
         let model = try BertModel.load(directory: TestModel.minilmDirectory())
         let cases = try Self.cases()
         #expect(cases.count == 10)
-        let batch = PackedBatch(sequences: cases.map { ($0.ids, $0.types) }, heads: model.config.numAttentionHeads)
+        let batch = try model.pack(cases.map { ($0.ids, $0.types) })
         let acts = Activations()
         model.forwardEncoder(batch, acts)
         let H = model.config.hiddenSize, L = model.config.numHiddenLayers
@@ -58,7 +58,7 @@ struct ForwardParityTests {
         Compute.configure(threads: 1)
         let model = try BertModel.load(directory: TestModel.minilmDirectory(), numLabels: 2)
         let cases = try Self.cases()
-        let batch = PackedBatch(sequences: cases.map { ($0.ids, $0.types) }, heads: model.config.numAttentionHeads)
+        let batch = try model.pack(cases.map { ($0.ids, $0.types) })
         let acts = Activations(), head = HeadActivations()
         var rng = SeededRandom(seed: 0)
         model.forwardEncoder(batch, acts)

@@ -27,7 +27,7 @@ struct GradientParityTests {
             (try ref.floats("s\(i).input_ids").map { Int32($0) }, try ref.floats("s\(i).token_type_ids").map { Int32($0) })
         }
         let labels = try ref.floats("labels").map { Int($0) }
-        let batch = PackedBatch(sequences: seqs, heads: model.config.numAttentionHeads)
+        let batch = try model.pack(seqs)
         let acts = Activations(), head = HeadActivations()
         var rng = SeededRandom(seed: 0)
         model.forwardEncoder(batch, acts)

@@ -25,7 +25,7 @@ struct InferenceKernelTests {
     func dispatch() throws {
         Compute.configure(threads: 1)
         let model = try BertModel(config: .tiny, numLabels: 2, seed: 4)
-        let batch = PackedBatch(sequences: [([2, 5, 7, 3], [0, 0, 1, 1]), ([2, 9, 3], [0, 0, 0])], heads: 2)
+        let batch = try model.pack([([2, 5, 7, 3], [0, 0, 1, 1]), ([2, 9, 3], [0, 0, 0])])
         let H = 8, I = 16
         let before = Activations()
         model.forwardEncoder(batch, before)

@@ -14,8 +14,7 @@ struct ModelGradientTests {
         Compute.configure(threads: 1)
         let mix = variant == .bermo ? MixConfig(initialWeights: [0.1, -0.2, 0.3], initialGamma: 0.9) : nil
         let model = try BertModel(config: Self.config, numLabels: 3, mix: mix, seed: 11)
-        let batch = PackedBatch(sequences: [([2, 5, 7, 3], [0, 0, 1, 1]), ([2, 9, 3], [0, 0, 0]), ([2, 4, 4, 6, 8, 3], [0, 0, 0, 1, 1, 1])],
-                                heads: Self.config.numAttentionHeads)
+        let batch = try model.pack([([2, 5, 7, 3], [0, 0, 1, 1]), ([2, 9, 3], [0, 0, 0]), ([2, 4, 4, 6, 8, 3], [0, 0, 0, 1, 1, 1])])
         let targets = Targets.classes([2, 0, 1])
         let acts = Activations(), head = HeadActivations()
         func loss(dlogits: UnsafeMutablePointer<Float>? = nil) -> Double {
@@ -47,7 +46,7 @@ struct ModelGradientTests {
     func regression() throws {
         Compute.configure(threads: 1)
         let model = try BertModel(config: Self.config, numLabels: 1, mix: MixConfig(), seed: 12)
-        let batch = PackedBatch(sequences: [([2, 5, 3], [0, 0, 0]), ([2, 6, 7, 3], [0, 0, 1, 1])], heads: Self.config.numAttentionHeads)
+        let batch = try model.pack([([2, 5, 3], [0, 0, 0]), ([2, 6, 7, 3], [0, 0, 1, 1])])
         let acts = Activations(), head = HeadActivations()
         func loss(_ d: UnsafeMutablePointer<Float>? = nil) -> Double {
             var rng = SeededRandom(seed: 1)

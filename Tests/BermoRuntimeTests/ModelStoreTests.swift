@@ -221,8 +221,8 @@ import Testing
     }
 
     @Test func sha256KnownAnswers() throws {
-        #expect(Digest.sha256(Data()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(Digest.sha256("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(try Digest.sha256(Data()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(try Digest.sha256("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let big = Data((0..<(5 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
@@ -233,17 +233,17 @@ import Testing
 
     /// SHA-1 (FIPS 180 test vector) and a digest fed piecewise, across the file reader's chunk size.
     @Test func digestStreamsAndComputesSha1() throws {
-        let sha1 = Digest(.sha1)
-        sha1.update("abc")
-        #expect(sha1.finalize() == "a9993e364706816aba3e25717850c26c9cd0d89d")
+        let sha1 = try Digest(.sha1)
+        try sha1.update("abc")
+        #expect(try sha1.finalize() == "a9993e364706816aba3e25717850c26c9cd0d89d")
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let bytes = Data((0..<(Digest.chunkBytes + 17)).map { UInt8(truncatingIfNeeded: $0 &* 7) })
         try bytes.write(to: directory.file("f"))
-        let pieces = Digest(.sha256)
-        pieces.update(bytes.prefix(5))
-        pieces.update(Data())
+        let pieces = try Digest(.sha256)
+        try pieces.update(bytes.prefix(5))
+        try pieces.update(Data())
         try pieces.update(contentsOf: directory.file("f"))
-        #expect(pieces.finalize() == Digest.sha256(bytes.prefix(5) + bytes))
+        #expect(try pieces.finalize() == Digest.sha256(bytes.prefix(5) + bytes))
     }
 }

@@ -6,6 +6,9 @@ import Testing
 /// Finite-difference checks of every op's backward against its forward (tiny shapes, random values).
 @Suite("Op gradients (finite differences)")
 struct OpGradientTests {
+    /// Tables large enough for the attention tests' ids (attention never reads them).
+    static let rows = PackedBatch.TableRows(words: 9, positions: 5, tokenTypes: 2)
+
     init() { Compute.configure(threads: 1) }
 
     @Test func layerNorm() {
@@ -55,10 +58,10 @@ struct OpGradientTests {
     }
 
     @Test(arguments: [false, true])
-    func attention(withDropout: Bool) {
+    func attention(withDropout: Bool) throws {
         var rng = SeededRandom(seed: 4)
         let heads = 2, H = 4
-        let batch = PackedBatch(sequences: [([1, 2, 3], [0, 0, 0]), ([4, 5, 6, 7, 8], [0, 0, 1, 1, 1])], heads: heads)
+        let batch = try PackedBatch(sequences: [([1, 2, 3], [0, 0, 0]), ([4, 5, 6, 7, 8], [0, 0, 1, 1, 1])], heads: heads, rows: Self.rows)
         let N = batch.tokenCount, A = batch.attentionSize(heads: heads)
         var qkv = GradientCheck.random(N * 3 * H, &rng)
         let r = GradientCheck.random(N * H, &rng)
@@ -78,11 +81,11 @@ struct OpGradientTests {
     }
 
     @Test("packed attention equals per-sequence attention (no cross-talk between sequences)")
-    func packedIsolation() {
+    func packedIsolation() throws {
         var rng = SeededRandom(seed: 5)
         let heads = 2, H = 4
-        let both = PackedBatch(sequences: [([1, 2, 3], [0, 0, 0]), ([4, 5], [0, 0])], heads: heads)
-        let first = PackedBatch(sequences: [([1, 2, 3], [0, 0, 0])], heads: heads)
+        let both = try PackedBatch(sequences: [([1, 2, 3], [0, 0, 0]), ([4, 5], [0, 0])], heads: heads, rows: Self.rows)
+        let first = try PackedBatch(sequences: [([1, 2, 3], [0, 0, 0])], heads: heads, rows: Self.rows)
         var qkv = GradientCheck.random(5 * 3 * H, &rng)
         var ctxBoth = [Float](repeating: 0, count: 5 * H), pBoth = [Float](repeating: 0, count: both.attentionSize(heads: heads))
         var ctxOne = [Float](repeating: 0, count: 3 * H), pOne = [Float](repeating: 0, count: first.attentionSize(heads: heads))
@@ -118,10 +121,10 @@ struct OpGradientTests {
         GradientCheck.check("dgamma", pointer: gamma.ptr, analytic: dgamma.ptr, indices: [0], loss: forward)
     }
 
-    @Test func embedding() {
+    @Test func embedding() throws {
         var rng = SeededRandom(seed: 7)
         let dim = 3, vocab = 6
-        let batch = PackedBatch(sequences: [([1, 2, 1], [0, 1, 1]), ([5, 1], [0, 0])], heads: 1)
+        let batch = try PackedBatch(sequences: [([1, 2, 1], [0, 1, 1]), ([5, 1], [0, 0])], heads: 1, rows: .init(words: vocab, positions: 4, tokenTypes: 2))
         var word = GradientCheck.random(vocab * dim, &rng), pos = GradientCheck.random(4 * dim, &rng), type = GradientCheck.random(2 * dim, &rng)
         let r = GradientCheck.random(batch.tokenCount * dim, &rng)
         var out = [Float](repeating: 0, count: batch.tokenCount * dim)

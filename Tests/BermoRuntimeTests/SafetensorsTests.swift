@@ -235,6 +235,18 @@ private func write(_ bytes: [UInt8], to url: URL) throws {
         Corruption(label: "bytes after the last tensor",
                    bytes: rawSafetensors(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, data: eight),
                    expected: "4 bytes after the last tensor"),
+        Corruption(label: "offsets near Int.max",
+                   bytes: rawSafetensors(header: #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[9223372036854775799,9223372036854775807]}}"#,
+                                         data: eight),
+                   expected: "belong to no tensor"),
+        Corruption(label: "offsets beyond Int",
+                   bytes: rawSafetensors(header: #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,18446744073709551616]}}"#, data: eight),
+                   expected: "'w'.data_offsets[1]"),
+        Corruption(label: "fractional dimension",
+                   bytes: rawSafetensors(header: #"{"w":{"dtype":"F32","shape":[2.5],"data_offsets":[0,8]}}"#, data: eight),
+                   expected: "'w'.shape[0]"),
+        Corruption(label: "tensor entry not an object",
+                   bytes: rawSafetensors(header: #"{"w":[1,2]}"#, data: eight), expected: "'w'"),
         Corruption(label: "metadata not strings",
                    bytes: rawSafetensors(header: #"{"__metadata__":{"format":1}}"#), expected: "'__metadata__'.format"),
     ]
@@ -248,6 +260,22 @@ private func write(_ bytes: [UInt8], to url: URL) throws {
         let error = #expect(throws: RuntimeError.self) { try SafetensorsFile(contentsOf: url) }
         #expect(error?.message.contains(url.path) == true, "\(error?.message ?? "")")
         #expect(error?.message.contains(corruption.expected) == true, "\(error?.message ?? "")")
+    }
+
+    /// The reference implementation refuses headers over 100 MB before parsing them; so does bermo, so a
+    /// hostile file cannot make it decode gigabytes of JSON. The file is sparse: it takes no disk space.
+    @Test func headerOverOneHundredMegabytesIsRefusedUnread() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let url = directory.file("huge-header.safetensors")
+        let declared = UInt64(100_000_001)
+        try write(rawSafetensors(header: "{", declaredLength: declared), to: url)
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.truncate(atOffset: 8 + declared + 8)
+        try handle.close()
+        let error = #expect(throws: RuntimeError.self) { try SafetensorsFile(contentsOf: url) }
+        #expect(error?.message.contains("\(url.path) has a 100000001-byte header") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("100000000") == true, "\(error?.message ?? "")")
     }
 
     @Test func missingFileAndDirectoryAreReported() throws {

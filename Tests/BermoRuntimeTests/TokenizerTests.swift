@@ -197,6 +197,12 @@ struct EncodingTests {
         let error = #expect(throws: RuntimeError.self) { try BertTokenizer(modelDirectory: directory) }
         #expect(error?.message.contains("do_lower_case") == true)
         #expect(error?.message.contains(config.path) == true)
+        // Not JSON: the file and what is wrong, not a Foundation error dump.
+        try #"{"do_lower_case": tru"#.write(to: config, atomically: true, encoding: .utf8)
+        let garbage = #expect(throws: RuntimeError.self) { try BertTokenizer(modelDirectory: directory) }
+        #expect(garbage?.message.hasPrefix("\(config.path): it is not valid JSON") == true
+                && garbage?.message.hasSuffix("; fix or delete the file (without it the Hugging Face defaults apply)") == true,
+                "\(garbage?.message ?? "")")
     }
 }
 

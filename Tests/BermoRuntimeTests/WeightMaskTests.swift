@@ -21,7 +21,7 @@ struct WeightMaskTests {
             }
         }
         masked.setEffectiveWeights(effective)
-        let batch = PackedBatch(sequences: [([2, 5, 7, 3], [0, 0, 1, 1]), ([2, 9, 3], [0, 0, 0])], heads: 2)
+        let batch = try masked.pack([([2, 5, 7, 3], [0, 0, 1, 1]), ([2, 9, 3], [0, 0, 0])])
         func logits(_ model: BertModel) -> [Float] {
             let acts = Activations(), head = HeadActivations()
             var r = SeededRandom(seed: 0)

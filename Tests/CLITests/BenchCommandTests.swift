@@ -41,7 +41,7 @@ struct BenchCommandTests {
     @Test(arguments: cases)
     func emitsRecords(_ c: Case) throws {
         let model = try CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(at: model) }
-        try Self.writeTinyModel(to: model)
+        try ModelFolders.writeTiny(to: model)
         let r = try CLI.run(["bench"] + c.arguments + ["--model", model.path, "--threads", "1"])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n")
@@ -70,15 +70,5 @@ struct BenchCommandTests {
         #expect(range.status == 2 && range.stderr.contains("--reps") && range.stderr.contains("1...1000"), "\(range.stderr)")
         let shape = try CLI.run(["bench", "train", "--shapes", "32x128,32by64", "--model", "/nonexistent"])
         #expect(shape.status == 2 && shape.stderr.contains("--shapes[1]") && shape.stderr.contains("BxT"), "\(shape.stderr)")
-    }
-
-    /// Two layers 32 wide with MiniLM's vocabulary and tokenizer files: tokenization is the real one, the
-    /// arithmetic is small enough for a debug build.
-    static func writeTinyModel(to directory: URL) throws {
-        let config = BertConfig(vocabSize: 30522, hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 2,
-                                intermediateSize: 64, maxPositionEmbeddings: 128)
-        try ModelCheckpoint.save(try BertModel(config: config, seed: 1), sourceDirectory: try ModelStore().resolve("minilm-l6"),
-                                 kind: nil, to: directory)
-        try JSONEncoder().encode(config).write(to: directory.appendingPathComponent("config.json"))
     }
 }

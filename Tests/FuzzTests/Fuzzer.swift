@@ -111,7 +111,7 @@ enum Fuzzer {
     static func keep(_ input: [UInt8], target: FuzzTarget) throws -> URL {
         let dir = regressions.appendingPathComponent(target.name)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let url = dir.appendingPathComponent(String(Digest.sha256(Data(input)).prefix(16)) + "-" + target.fileName)
+        let url = dir.appendingPathComponent(String(try Digest.sha256(Data(input)).prefix(16)) + "-" + target.fileName)
         try Data(input).write(to: url)
         return url
     }

@@ -151,5 +151,10 @@ struct AccountingExportTests {
         let other = try PruningSchedule(method: SoftMovementPruning(), model: model,
                                         schedule: CubicSchedule(initialThreshold: 0, finalThreshold: 0.1, warmupSteps: 1, totalSteps: 5))
         #expect(throws: SettingError.self) { try other.restoreState(from: tmp.url) }
+        // A negative Adam step (which would turn the bias correction into NaN) is refused.
+        s.optimizer!.restore(step: -1)
+        try s.saveState(to: tmp.url)
+        let negative = #expect(throws: SettingError.self) { try t.restoreState(from: tmp.url) }
+        #expect(negative?.message.contains("adam_step") == true, "\(negative?.message ?? "")")
     }
 }

@@ -77,7 +77,7 @@ struct SparseKernelTests {
         s.bakeMasks()
         var rng = SeededRandom(seed: 1)
         let seqs = (0..<5).map { i in ((0..<(7 + 9 * i)).map { _ in Int32(rng.next() % 30) }, [Int32](repeating: 0, count: 7 + 9 * i)) }
-        let batch = PackedBatch(sequences: seqs, heads: 4)
+        let batch = try model.pack(seqs)
         let dense = Activations(), sparse = Activations()
         model.forwardEncoder(batch, dense)
         let installed = try SparseInference.install(on: model, maxDensity: 0.3)

@@ -67,6 +67,23 @@ struct SuiteResumeTests {
         let pa = fullModel.parameters.array, pb = resumedModel.parameters.array
         #expect(zip(pa, pb).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($0)) })
         #expect(fullSchedule?.report() == resumedSchedule?.report())
+
+        // A corrupt saved curve is an error naming the file (not a raw decoding dump, nor a curve ahead of the
+        // trainer state that would pass for a finished one).
+        let curveFile = saved.appendingPathComponent("glue_curve.json")
+        var curve = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: curveFile)) as? [String: Any])
+        var points = try #require(curve["points"] as? [[String: Any]])
+        points[points.count - 1]["step"] = 99
+        curve["points"] = points
+        for (label, data) in [("ahead of the state", try JSONSerialization.data(withJSONObject: curve)), ("not JSON", Data("{".utf8))] {
+            let third = tmp.url.appendingPathComponent("third")
+            try? FileManager.default.removeItem(at: third)
+            try FileManager.default.copyItem(at: saved, to: third)
+            try data.write(to: third.appendingPathComponent("glue_curve.json"))
+            let error = #expect(throws: RuntimeError.self, "\(label)") { try run(checkpoint: third) }
+            #expect(error?.message.hasPrefix(third.appendingPathComponent("glue_curve.json").path) == true, "\(error?.message ?? "")")
+            #expect(error?.message.contains("start this job over") == true, "\(error?.message ?? "")")
+        }
     }
 
     @Test("a save interrupted between its two renames resumes from the previous state")

@@ -81,7 +81,7 @@ struct TrainingRunTests {
         #expect(result.logHistory.allSatisfy { $0.extra!["lambda"] == 20 })
         // Two evaluations give the same predictions: no noise at evaluation.
         let dev = Tiny.examples(16, seed: 4)
-        #expect(t.predict(dev).logits == t.predict(dev).logits)
+        #expect(try t.predict(dev).logits == t.predict(dev).logits)
     }
 }
 

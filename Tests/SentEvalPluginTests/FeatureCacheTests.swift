@@ -55,9 +55,9 @@ import Testing
 
         // Another max_length or other weights are other cache entries.
         let other = ModelIdentity(weightsSha256: "w2", configSha256: "c", vocabSha256: "v", numHiddenLayers: 2, hiddenSize: 8)
-        #expect(cache.fileURL(model: other, dataset: dataset, maxLength: 16) != first.file)
-        #expect(cache.fileURL(model: identity, dataset: dataset, maxLength: 12) != first.file)
-        #expect(cache.load(model: other, dataset: dataset, maxLength: 16) == nil)
+        #expect(try cache.fileURL(model: other, dataset: dataset, maxLength: 16) != first.file)
+        #expect(try cache.fileURL(model: identity, dataset: dataset, maxLength: 12) != first.file)
+        #expect(try cache.load(model: other, dataset: dataset, maxLength: 16) == nil)
     }
 
     @Test func aMismatchedIdentityIsRefused() throws {

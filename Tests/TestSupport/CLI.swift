@@ -6,7 +6,10 @@ import Synchronization
 public enum CLI {
     public static let packageRoot = PackageRoot.url
 
+    /// `$BERMO_CLI` when set (`make sanitize` points it at the AddressSanitizer build), else the debug build, else
+    /// the release build.
     public static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["BERMO_CLI"], !path.isEmpty { return URL(fileURLWithPath: path) }
         for config in ["debug", "release"] {
             let url = packageRoot.appendingPathComponent(".build/\(config)/bermo")
             if FileManager.default.isExecutableFile(atPath: url.path) { return url }

@@ -33,6 +33,8 @@ public final class SparseLinear: LinearKernel, @unchecked Sendable {
     ///   - blockRows: rows per independently chosen block (`outDim` for one matrix, H for fused QKV).
     ///   - maxDensity: blocks at or below this fraction of non-zeros are stored sparse.
     public init(weight: UnsafePointer<Float>, outDim: Int, inDim: Int, blockRows: Int? = nil, maxDensity: Double) {
+        // Unreachable from input: BertConfig's ranges keep inDim ≤ 262,144 (far below the Int32 offsets' bound),
+        // and blockRows is chosen by the code (H or outDim).
         precondition(outDim > 0 && inDim > 0 && inDim * Self.tile * 4 < Int(Int32.max))
         self.inDim = inDim; self.outDim = outDim
         let br = blockRows ?? outDim

@@ -94,6 +94,7 @@ public final class ProbeNetwork {
     @discardableResult
     public func forward(inputs: [UnsafePointer<Float>], rows B: Int, labels: UnsafePointer<Int>?, meanLoss: Bool,
                         computeGradients: Bool, dropoutRng: UnsafeMutablePointer<SeededRandom>?) -> Double {
+        // Programmer errors, unreachable from input (ProbeTrainer sizes the network for its batches and inputs).
         precondition(B <= maxRows && inputs.count == max(mixInputs, 1))
         let d = inDim, C = classes, h = hidden
         let xin: UnsafePointer<Float>
@@ -127,6 +128,7 @@ public final class ProbeNetwork {
             var s: Float = 0
             for c in 0..<C { let e = Foundation.exp(z[c] - m); z[c] = e; s += e }
             let y = labels[r]
+            // Unreachable from input: training labels are indices into the training split's own label set.
             precondition(y >= 0 && y < C, "training label \(y) outside 0..<\(C)")
             total -= Double(Foundation.log(max(z[y] / s, .leastNormalMagnitude)))
             let inv = scale / s

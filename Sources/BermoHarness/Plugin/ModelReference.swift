@@ -98,9 +98,9 @@ public final class ModelCache: Sendable {
     func base(directory: URL, log: (String) -> Void) throws -> Base {
         try bases.withLock { bases in
             if let base = bases[directory.path] { return base }
-            let model = try BertModel.load(directory: directory)
+            let (model, tokenizer) = try BertModel.loadWithTokenizer(directory: directory)
             for note in model.notes { log("note: \(note)") }
-            let base = Base(model: model, tokenizer: try BertTokenizer(modelDirectory: directory))
+            let base = Base(model: model, tokenizer: tokenizer)
             bases[directory.path] = base
             return base
         }

@@ -16,6 +16,7 @@ public final class PluginRegistry: Sendable {
     /// Registers `make` under `id`; registering an id twice is a programming error.
     public func register(_ id: String, _ make: @escaping @Sendable () -> any TaskPlugin) {
         state.withLock { s in
+            // Registration is code (Sources/BermoPlugins/Plugins.swift), never input: a clash is a programmer error.
             precondition(s.factories[id] == nil, "plugin id \(id) registered twice")
             s.factories[id] = make
         }
@@ -34,6 +35,7 @@ public final class PluginRegistry: Sendable {
                     + (known.isEmpty ? "none are registered in this build" : known.joined(separator: ", ")))
             }
             let plugin = make()
+            // A programmer error in the registration line, unreachable from input.
             precondition(plugin.id == id, "plugin registered as \(id) reports id \(plugin.id)")
             s.instances[id] = plugin
             return plugin
@@ -76,6 +78,7 @@ public final class PluginRegistry: Sendable {
 
     static func unique<T>(_ items: [T], what: String, name: (T) -> String) -> [T] {
         var seen: Set<String> = []
+        // Plugins' reports, datasets and benchmarks are declared in code: a clash is a programmer error.
         for item in items { precondition(seen.insert(name(item)).inserted, "two plugins offer the \(what) `\(name(item))`") }
         return items
     }

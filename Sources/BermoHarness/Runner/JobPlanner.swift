@@ -41,7 +41,7 @@ public struct JobPlanner {
                     for seed in suite.suite.seeds {
                         let data = digests[task.id] ?? []
                         let identity = Self.identity(task: task, variant: variant, seed: seed, model: model, data: data, limit: limit)
-                        jobs.append(Job(id: Hashing.shortID(identity.canonical), model: model, variant: variant, task: task,
+                        jobs.append(Job(id: try Hashing.shortID(identity.canonical), model: model, variant: variant, task: task,
                                         seed: seed, dataFiles: data, identity: identity))
                     }
                 }

@@ -40,8 +40,8 @@ public struct LeaseBenchmark: Benchmark {
                 return lease
             }
         }
-        func emit(_ operation: String, _ seconds: Double) {
-            context.emit(["workload": "lease-\(operation)", "jobs": options.jobs, "us_per_job": seconds * 1e6 / Double(options.jobs),
+        func emit(_ operation: String, _ seconds: Double) throws {
+            try context.emit(["workload": "lease-\(operation)", "jobs": options.jobs, "us_per_job": seconds * 1e6 / Double(options.jobs),
                           "filesystem": FilesystemKind.of(scratch)?.name ?? "unknown"])
         }
         var acquire: [Double] = [], confirm: [Double] = [], release: [Double] = []
@@ -52,9 +52,9 @@ public struct LeaseBenchmark: Benchmark {
             })
             release.append(BenchTimer.seconds { for lease in held { lease.release() }; held = [] })
         }
-        emit("acquire", BenchTimer.median(of: acquire))
-        emit("heartbeat", BenchTimer.median(of: confirm))
-        emit("release", BenchTimer.median(of: release))
+        try emit("acquire", BenchTimer.median(of: acquire))
+        try emit("heartbeat", BenchTimer.median(of: confirm))
+        try emit("release", BenchTimer.median(of: release))
 
         // Takeover: each lease left behind by a process that stopped renewing it an hour ago.
         let impatient = JobLeases(OutputLayout(scratch), timeout: 60, heartbeat: 3600)
@@ -71,6 +71,6 @@ public struct LeaseBenchmark: Benchmark {
             })
             held = []  // lost to the takeover: their release leaves the successors' files alone
         }
-        emit("takeover", BenchTimer.median(of: takeover))
+        try emit("takeover", BenchTimer.median(of: takeover))
     }
 }

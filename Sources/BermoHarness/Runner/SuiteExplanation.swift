@@ -12,12 +12,12 @@ public struct SuiteExplanation {
         self.prepared = prepared; self.plan = plan; self.outputDirectory = outputDirectory
     }
 
-    public func render() -> String {
+    public func render() throws -> String {
         let suite = prepared.suite
         var out = "suite: \(suite.name)    # \(suite.file)\n"
         if let d = suite.description { out += "description: \(ConfigNode(.string(d), at: .start(of: "")).flowText)\n" }
         if suite.files.count > 1 { out += "files: \(suite.files.joined(separator: ", "))    # merged in this order, later files win\n" }
-        out += "hash: \(suite.hash)\n"
+        out += "hash: \(try suite.hash)\n"
         out += "models:\n"
         for m in suite.models {
             switch m.source {

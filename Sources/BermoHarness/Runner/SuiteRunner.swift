@@ -39,7 +39,7 @@ public final class SuiteRunner: Sendable {
             console.log("bermo: \(interrupted); finished jobs are kept, the rest run when this command is run again")
         }
         guard options.mode != .worker, work.interrupted == nil else {
-            return RunSummary(results: ResultsDocument.build(suite: suiteInfo(prepared), plannedJobs: plan.jobs.map(\.id), records: work.records,
+            return RunSummary(results: ResultsDocument.build(suite: try suiteInfo(prepared), plannedJobs: plan.jobs.map(\.id), records: work.records,
                                                              failures: work.failures, shard: options.shard?.description, limit: options.limit,
                                                              threads: options.threads),
                               records: work.records, ran: work.ran, reused: work.reused, failures: work.failures, comparison: nil,
@@ -168,14 +168,14 @@ public final class SuiteRunner: Sendable {
         return work
     }
 
-    func suiteInfo(_ prepared: PreparedSuite) -> ResultsDocument.SuiteInfo {
-        ResultsDocument.SuiteInfo(name: prepared.suite.name, hash: prepared.suite.hash, file: prepared.suite.file,
+    func suiteInfo(_ prepared: PreparedSuite) throws -> ResultsDocument.SuiteInfo {
+        ResultsDocument.SuiteInfo(name: prepared.suite.name, hash: try prepared.suite.hash, file: prepared.suite.file,
                                   description: prepared.suite.description, tolerance: prepared.suite.tolerance.json)
     }
 
     /// Writes results, reports and the gate's verdict from the records there are.
     func finish(_ prepared: PreparedSuite, plan: JobPlan, layout: OutputLayout, work: Work, missing: [Job]) throws -> RunSummary {
-        let results = ResultsDocument.build(suite: suiteInfo(prepared), plannedJobs: plan.jobs.map(\.id), records: work.records,
+        let results = ResultsDocument.build(suite: try suiteInfo(prepared), plannedJobs: plan.jobs.map(\.id), records: work.records,
                                             failures: work.failures, shard: options.shard?.description, limit: options.limit,
                                             threads: options.threads)
         try HarnessJSON.write(results, to: layout.results)

@@ -44,7 +44,7 @@ public struct Suite: Sendable {
     }
 
     /// SHA-256 of the resolved suite's canonical JSON: two files that resolve to the same suite share it.
-    public var hash: String { json.canonicalHash }
+    public var hash: String { get throws { try json.canonicalHash } }
 }
 
 /// The top-level keys a suite file may have, in the order `explain` prints them.

@@ -2,6 +2,10 @@
 /// `offsets[s] + t` of every `[tokens, ·]` activation. Linear layers see one tall matrix; only
 /// attention needs the boundaries. Building batches this way (rather than padding to the longest)
 /// is what lets short sentences cost only their own tokens.
+///
+/// The embedding kernels index their tables with the batch's ids, positions and token types without
+/// checking them (they are unchecked raw-pointer loops), so the one initialiser checks every value against
+/// the tables' row counts: no tokenizer, file or caller can make a lookup read outside a table.
 public struct PackedBatch: Sendable {
     public let inputIds: [Int32]
     public let tokenTypeIds: [Int32]
@@ -16,13 +20,36 @@ public struct PackedBatch: Sendable {
     /// Σ T² over sequences, times heads, is the size of one layer's attention probabilities.
     public let attentionSizePerHead: Int
 
-    public init(sequences: [(inputIds: [Int32], tokenTypeIds: [Int32])], heads: Int) {
+    /// The row counts of the three embedding tables a batch indexes.
+    public struct TableRows: Sendable, Equatable {
+        public var words: Int, positions: Int, tokenTypes: Int
+        public init(words: Int, positions: Int, tokenTypes: Int) {
+            self.words = words; self.positions = positions; self.tokenTypes = tokenTypes
+        }
+    }
+
+    /// Why a sequence cannot be packed; `sequence` and `token` are 0-based indices into the arguments.
+    public enum Invalid: Error, Sendable, Equatable {
+        case lengthsDiffer(sequence: Int, ids: Int, tokenTypes: Int)
+        case wordId(sequence: Int, token: Int, id: Int32, rows: Int)
+        case tokenType(sequence: Int, token: Int, type: Int32, rows: Int)
+        case tooLong(sequence: Int, length: Int, positions: Int)
+    }
+
+    public init(sequences: [(inputIds: [Int32], tokenTypeIds: [Int32])], heads: Int, rows: TableRows) throws(Invalid) {
         var ids: [Int32] = [], types: [Int32] = [], pos: [Int32] = []
         var lengths: [Int] = [], offsets: [Int] = [], attOffsets: [Int] = []
         var offset = 0, att = 0
-        for seq in sequences {
-            precondition(seq.inputIds.count == seq.tokenTypeIds.count, "ids and token types differ in length")
+        for (s, seq) in sequences.enumerated() {
             let T = seq.inputIds.count
+            guard seq.tokenTypeIds.count == T else { throw .lengthsDiffer(sequence: s, ids: T, tokenTypes: seq.tokenTypeIds.count) }
+            guard T <= rows.positions else { throw .tooLong(sequence: s, length: T, positions: rows.positions) }
+            for (t, id) in seq.inputIds.enumerated() where id < 0 || Int(id) >= rows.words {
+                throw .wordId(sequence: s, token: t, id: id, rows: rows.words)
+            }
+            for (t, type) in seq.tokenTypeIds.enumerated() where type < 0 || Int(type) >= rows.tokenTypes {
+                throw .tokenType(sequence: s, token: t, type: type, rows: rows.tokenTypes)
+            }
             ids += seq.inputIds; types += seq.tokenTypeIds
             pos += (0..<T).map { Int32($0) }
             lengths.append(T); offsets.append(offset); attOffsets.append(att)

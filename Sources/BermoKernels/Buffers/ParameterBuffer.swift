@@ -16,6 +16,7 @@ public final class ParameterBuffer {
     @inline(__always) public subscript(offset: Int) -> UnsafeMutablePointer<Float> { base + offset }
     public func zero() { base.update(repeating: 0, count: count) }
     public func copy(from other: ParameterBuffer) {
+        // A programmer error, unreachable from input: both buffers are laid out by the same ParameterLayout.
         precondition(other.count == count); base.update(from: other.base, count: count)
     }
     public var array: [Float] { Array(UnsafeBufferPointer(start: base, count: count)) }

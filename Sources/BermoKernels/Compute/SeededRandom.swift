@@ -4,6 +4,20 @@
 public struct SeededRandom: RandomNumberGenerator, Sendable, Codable, Equatable {
     public private(set) var state: [UInt64]
 
+    /// A state read back from a file (a training checkpoint) must be what `next()` can run on: four words
+    /// (fewer would index past the array) and not all zero (xoshiro's one fixed point, which yields only zeros).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let state = try container.decode([UInt64].self, forKey: .state)
+        guard state.count == 4, state.contains(where: { $0 != 0 }) else {
+            throw DecodingError.dataCorruptedError(forKey: .state, in: container, debugDescription:
+                "the generator's state must be 4 words, not all zero; found \(state.count)\(state.count == 4 ? ", all zero" : "")")
+        }
+        self.state = state
+    }
+
+    private enum CodingKeys: String, CodingKey { case state }
+
     public init(seed: UInt64) {
         var z = seed
         func splitmix() -> UInt64 {

@@ -58,6 +58,7 @@ enum FloatConversion {
                 destination[i] = Float(Double(bitPattern: bits))
             }
         default:
+            // Unreachable from input: SafetensorsFile refuses other dtypes before converting (floatTensor).
             preconditionFailure("FloatConversion.convert called with non-float dtype \(dtype)")
         }
     }

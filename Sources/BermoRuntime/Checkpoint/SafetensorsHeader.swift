@@ -8,11 +8,17 @@ import Foundation
 ///
 /// Validation follows the reference implementation so that what it rejects bermo rejects too: offsets must
 /// tile the data section exactly (no overlap, no gap, nothing after the last tensor) and each byte range must
-/// equal element count times element size. Everything is checked here, once, so that reading a tensor later
-/// can trust the ranges and never reads outside the mapping.
+/// equal element count times element size, and a header over 100 MB is refused before it is parsed. Everything
+/// is checked here, once, so that reading a tensor later can trust the ranges and never reads outside the
+/// mapping; offsets are only added to the header's length once they are known to lie inside the file, so
+/// offsets near `Int.max` cannot overflow.
 struct SafetensorsHeader {
     var tensors: [String: TensorInfo]
     var metadata: [String: String]
+
+    /// The reference implementation's limit (`MAX_HEADER_SIZE`): real headers are kilobytes, and a hostile one
+    /// must not make bermo decode gigabytes of JSON.
+    static let maxHeaderBytes = 100_000_000
 
     /// Parses `bytes`, the whole file; `path` is only used in error messages.
     static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws -> SafetensorsHeader {
@@ -35,6 +41,10 @@ struct SafetensorsHeader {
                 + "\(declared) bytes but only \(available) bytes follow it; download it again")
         }
         let headerLength = Int(declared)
+        guard headerLength <= maxHeaderBytes else {
+            throw RuntimeError("\(path) has a \(headerLength)-byte header, more than the \(maxHeaderBytes) bytes safetensors "
+                + "allows; the file is damaged or not a safetensors file, download or export it again")
+        }
         guard headerLength >= 2 else {
             throw RuntimeError("\(path) has a \(headerLength)-byte header, too short for a JSON object; "
                 + "the file is damaged or not a safetensors file, download it again")
@@ -47,19 +57,16 @@ struct SafetensorsHeader {
 
         let raw: RawHeader
         do {
-            raw = try JSONDecoder().decode(RawHeader.self, from: Data(headerBytes))
-        } catch let error as DecodingError {
-            throw RuntimeError("\(path) has an invalid safetensors header: \(DecodingErrorText.describe(error)); "
-                + "the file is damaged or was written by a broken tool, download or export it again")
-        } catch let error as RuntimeError {
-            throw RuntimeError("\(path) has an invalid safetensors header: \(error.message); "
+            raw = try RawHeader(try JSONDecoder().decode(JSONValue.self, from: Data(headerBytes)))
+        } catch {
+            let problem = (error as? DecodingError).map { DecodingErrorText.describe($0) } ?? "\(error)"
+            throw RuntimeError("\(path) has an invalid safetensors header: \(problem); "
                 + "the file is damaged or was written by a broken tool, download or export it again")
         }
 
         let dataStart = 8 + headerLength
         let dataLength = fileSize - dataStart
-        var tensors: [String: TensorInfo] = [:]
-        var spans: [(name: String, begin: Int, end: Int)] = []
+        var spans: [(name: String, begin: Int, end: Int, dtype: DType, shape: [Int])] = []
         for (name, entry) in raw.entries {
             let fix = "the file is damaged or was written by a broken tool, export it again"
             guard let dtype = DType(rawValue: entry.dtype) else {
@@ -86,9 +93,7 @@ struct SafetensorsHeader {
                 throw RuntimeError("\(path): tensor '\(name)' has shape \(entry.shape) of \(dtype), which needs "
                     + "\(expected) bytes, but its data_offsets [\(begin), \(end)] span \(end - begin); \(fix)")
             }
-            tensors[name] = TensorInfo(name: name, dtype: dtype, shape: entry.shape,
-                                       byteRange: (dataStart + begin)..<(dataStart + end))
-            spans.append((name, begin, end))
+            spans.append((name, begin, end, dtype, entry.shape))
         }
 
         spans.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
@@ -114,6 +119,12 @@ struct SafetensorsHeader {
             throw RuntimeError("\(path) has \(dataLength - covered) bytes after the last tensor that the header "
                 + "does not describe; the file is damaged or was appended to, download or export it again")
         }
+        // Every span now lies inside the data, so adding its start cannot overflow.
+        var tensors: [String: TensorInfo] = [:]
+        for span in spans {
+            tensors[span.name] = TensorInfo(name: span.name, dtype: span.dtype, shape: span.shape,
+                                            byteRange: (dataStart + span.begin)..<(dataStart + span.end))
+        }
         return SafetensorsHeader(tensors: tensors, metadata: raw.metadata)
     }
 
@@ -136,36 +147,53 @@ struct SafetensorsHeader {
     }
 }
 
-/// The header JSON as written, before any checks beyond JSON types.
-private struct RawHeader: Decodable {
-    struct Entry: Decodable {
+/// The header JSON as written, before any checks beyond JSON types. Read from a `JSONValue` rather than
+/// through `Decodable`, because Foundation reports a number that does not fit its type (a dimension of 2.5, an
+/// offset past 2^63) as "not valid JSON" without saying where; here every such problem names its field.
+private struct RawHeader {
+    struct Entry {
         var dtype: String
         var shape: [Int]
         var dataOffsets: [Int]
-        enum CodingKeys: String, CodingKey {
-            case dtype, shape
-            case dataOffsets = "data_offsets"
-        }
     }
 
-    struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
+    /// One field's problem, as a clause ("field 'w'.shape[0] is 2.5, expected an integer").
+    struct Problem: Error, CustomStringConvertible {
+        var description: String
     }
 
     var entries: [(String, Entry)] = []
     var metadata: [String: String] = [:]
 
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: Key.self)
-        for key in container.allKeys {
-            if key.stringValue == "__metadata__" {
-                metadata = try container.decode([String: String].self, forKey: key)
-            } else {
-                entries.append((key.stringValue, try container.decode(Entry.self, forKey: key)))
+    init(_ json: JSONValue) throws {
+        guard case .object(let fields) = json else { throw Problem(description: "the top level is not a JSON object") }
+        for (name, value) in fields {
+            let field = "'\(name)'"
+            guard case .object(let entry) = value else { throw Self.wrong(field, value, "a JSON object") }
+            if name == "__metadata__" {
+                for (key, item) in entry {
+                    guard case .string(let text) = item else { throw Self.wrong("\(field).\(key)", item, "a string") }
+                    metadata[key] = text
+                }
+                continue
             }
+            func member(_ key: String) throws -> JSONValue {
+                guard let item = entry[key] else { throw Problem(description: "field \(field).\(key) is missing") }
+                return item
+            }
+            func integers(_ key: String) throws -> [Int] {
+                guard case .array(let items) = try member(key) else { throw Self.wrong("\(field).\(key)", try member(key), "a list") }
+                return try items.enumerated().map { index, item in
+                    guard case .int(let number) = item else { throw Self.wrong("\(field).\(key)[\(index)]", item, "an integer") }
+                    return number
+                }
+            }
+            guard case .string(let dtype) = try member("dtype") else { throw Self.wrong("\(field).dtype", try member("dtype"), "a string") }
+            entries.append((name, Entry(dtype: dtype, shape: try integers("shape"), dataOffsets: try integers("data_offsets"))))
         }
+    }
+
+    private static func wrong(_ field: String, _ value: JSONValue, _ expected: String) -> Problem {
+        Problem(description: "field \(field) is \(value.shortText), expected \(expected)")
     }
 }

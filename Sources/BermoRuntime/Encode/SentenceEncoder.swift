@@ -33,6 +33,7 @@ public final class SentenceEncoder: Sendable {
         if let problem = Self.batchSizeRule.violation(batchSize) {
             throw RuntimeError("batch size: \(problem); use \(Self.batchSizeRule.accepted)")
         }
+        try tokenizer.vocabulary.checkFits(embeddingRows: model.embeddingRows.words)
         self.model = model; self.tokenizer = tokenizer; self.maxLength = maxLength; self.batchSize = batchSize
     }
 
@@ -42,7 +43,12 @@ public final class SentenceEncoder: Sendable {
     }
 
     /// Encodes already-tokenized sentences. `progress` receives the number of sentences finished so far.
+    ///
+    /// A vector that is not finite (NaN or infinite: the checkpoint's weights are, see `BertModel.notes`) is an
+    /// error naming the sentence, by `naming` its 0-based index (e.g. "in.txt:2"): JSON has no NaN, and a probe
+    /// trained on NaN features reports nonsense, so no caller is handed one.
     public func encode(_ encodings: [Encoding], layers: [Int], poolings: [Pooling],
+                       naming: (Int) -> String = { "sentence \($0 + 1)" },
                        progress: ((Int) -> Void)? = nil) throws -> PooledFeatures {
         let L = model.config.numHiddenLayers, H = model.config.hiddenSize
         if let problem = Self.poolingsRule.violation(poolings) { throw RuntimeError("poolings: \(problem); use \(Self.poolingsRule.accepted)") }
@@ -57,14 +63,14 @@ public final class SentenceEncoder: Sendable {
             for start in stride(from: 0, to: order.count, by: batchSize) {
                 try StopRequest.check("encoding sentence \(start) of \(order.count)")
                 let members = Array(order[start..<min(start + batchSize, order.count)])
-                let batch = PackedBatch(sequences: members.map { (encodings[$0].inputIds, encodings[$0].tokenTypeIds) },
-                                        heads: model.config.numAttentionHeads)
+                let batch = try model.pack(members.map { (encodings[$0].inputIds, encodings[$0].tokenTypeIds) }, numbers: members)
                 model.forwardEncoder(batch, activations)
                 for p in poolings {
                     out.withStorage(p) { dst in
                         pool(p, batch: batch, members: members, layers: layers, activations: activations, into: dst)
                     }
                 }
+                try refuseNonFinite(out, members: members, naming: naming)
                 done += members.count
                 progress?(done)
             }
@@ -74,8 +80,25 @@ public final class SentenceEncoder: Sendable {
 
     /// Convenience: tokenize then encode.
     public func encode(_ texts: [String], layers: [Int], poolings: [Pooling],
+                       naming: (Int) -> String = { "sentence \($0 + 1)" },
                        progress: ((Int) -> Void)? = nil) throws -> PooledFeatures {
-        try encode(tokenize(texts), layers: layers, poolings: poolings, progress: progress)
+        try encode(tokenize(texts), layers: layers, poolings: poolings, naming: naming, progress: progress)
+    }
+
+    private func refuseNonFinite(_ features: PooledFeatures, members: [Int], naming: (Int) -> String) throws {
+        let H = features.dim, L = features.layers.count
+        for (pooling, values) in features.values.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            try values.withUnsafeBufferPointer { all in
+                guard let base = all.baseAddress else { return }
+                for sentence in members.sorted() {
+                    for k in 0..<L where NonFinite.count(base + (sentence * L + k) * H, count: H) > 0 {
+                        throw RuntimeError("\(naming(sentence)): its \(pooling.rawValue) vector of layer \(features.layers[k]) "
+                            + "is not a number (NaN or infinite), which bermo does not write; the checkpoint's weights are "
+                            + "probably not finite (see the note printed when it was loaded): re-download or re-export it")
+                    }
+                }
+            }
+        }
     }
 
     private func pool(_ pooling: Pooling, batch: PackedBatch, members: [Int], layers: [Int],

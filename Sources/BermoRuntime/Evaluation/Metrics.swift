@@ -3,6 +3,8 @@ import Foundation
 /// Evaluation metrics as GLUE defines them (scikit-learn / scipy semantics), computed in Double.
 /// Degenerate inputs return 0 rather than NaN where the statistic is undefined because one side is
 /// constant (scikit-learn's convention for MCC), so a collapsed model scores 0, not NaN.
+/// The length preconditions guard programmer errors, unreachable from input: predictions are always computed
+/// from the very examples whose labels they are compared with.
 public enum Metrics {
     public static func accuracy(_ predictions: [Int], _ labels: [Int]) -> Double {
         precondition(predictions.count == labels.count)

@@ -2,43 +2,50 @@ import Foundation
 
 /// The hyperparameters of a Hugging Face BERT model, read from its `config.json`.
 ///
-/// Field names follow the Swift convention and map to Hugging Face's snake_case keys. The sizes that fix the
-/// shape of every weight are required; the rest default to `transformers`' `BertConfig` defaults, as they do
-/// when `transformers` itself loads a config that omits them. `load(from:)` also refuses configurations this
-/// runtime would silently compute wrongly (another activation, relative position embeddings, another
-/// architecture), rather than let them produce plausible but wrong embeddings.
-public struct BertConfig: Codable, Sendable, Equatable {
-    public var vocabSize: Int
-    public var hiddenSize: Int
-    public var numHiddenLayers: Int
-    public var numAttentionHeads: Int
-    public var intermediateSize: Int
-    public var maxPositionEmbeddings: Int
-    public var typeVocabSize: Int
-    public var layerNormEps: Double
-    public var hiddenAct: String
-    public var hiddenDropoutProb: Double
-    public var attentionProbsDropoutProb: Double
-    public var padTokenId: Int
-    public var positionEmbeddingType: String
-    public var modelType: String
+/// Every field is a `@Setting` declared here once with the values bermo accepts, so reading a config.json
+/// checks each value's type and range before anything is sized from it, and errors name the file and the key.
+/// The ranges are sanity bounds far beyond any published BERT (BERT-large: 24 layers, 1,024 wide, 30,522
+/// tokens; multilingual vocabularies ~250,000): they keep a hostile or mistyped file from making the loader lay
+/// out a billion layers or overflow a size. Whether the checkpoint's tensors really have these sizes is checked
+/// against the safetensors header before the weights are allocated (`CheckpointMatch`).
+///
+/// The sizes that fix the shape of every weight are required; the rest default to `transformers`' `BertConfig`
+/// defaults, as they do when `transformers` itself loads a config that omits them, and keys bermo does not read
+/// (`architectures`, `id2label`, …) are ignored. `check()` also refuses configurations this runtime would
+/// silently compute wrongly (another activation, relative position embeddings, another architecture), rather
+/// than let them produce plausible but wrong embeddings.
+public struct BertConfig: Settings, Encodable {
+    @Setting("vocab_size", .in(1...10_000_000), required: true, help: "Rows of the word-embedding table: every token id is below it.")
+    public var vocabSize = 0
+    @Setting("hidden_size", .in(1...65_536), required: true, help: "Width of every hidden state.")
+    public var hiddenSize = 0
+    @Setting("num_hidden_layers", .in(1...1_024), required: true, help: "Transformer layers.")
+    public var numHiddenLayers = 0
+    @Setting("num_attention_heads", .in(1...1_024), required: true, help: "Attention heads per layer; they split hidden_size evenly.")
+    public var numAttentionHeads = 0
+    @Setting("intermediate_size", .in(1...262_144), required: true, help: "Width of each layer's feed-forward network.")
+    public var intermediateSize = 0
+    @Setting("max_position_embeddings", .in(1...1_048_576), required: true,
+             help: "Rows of the position-embedding table: the longest sequence, special tokens included.")
+    public var maxPositionEmbeddings = 0
+    @Setting("type_vocab_size", .in(1...1_024), help: "Rows of the token-type (segment) table.")
+    public var typeVocabSize = 2
+    @Setting("layer_norm_eps", .above(0, atMost: 1), help: "The epsilon of every LayerNorm.")
+    public var layerNormEps: Double = 1e-12
+    @Setting("hidden_act", help: "The feed-forward activation; bermo implements 'gelu' (exact erf) only.")
+    public var hiddenAct = "gelu"
+    @Setting("hidden_dropout_prob", .in(0..<1), help: "Dropout on hidden states while training.")
+    public var hiddenDropoutProb: Double = 0.1
+    @Setting("attention_probs_dropout_prob", .in(0..<1), help: "Dropout on attention probabilities while training.")
+    public var attentionProbsDropoutProb: Double = 0.1
+    @Setting("pad_token_id", .in(0...Int(Int32.max)), help: "Id of [PAD]; null keeps the default.")
+    public var padTokenId = 0
+    @Setting("position_embedding_type", help: "bermo implements 'absolute' position embeddings only.")
+    public var positionEmbeddingType = "absolute"
+    @Setting("model_type", help: "bermo runs 'bert' models only.")
+    public var modelType = "bert"
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case vocabSize = "vocab_size"
-        case hiddenSize = "hidden_size"
-        case numHiddenLayers = "num_hidden_layers"
-        case numAttentionHeads = "num_attention_heads"
-        case intermediateSize = "intermediate_size"
-        case maxPositionEmbeddings = "max_position_embeddings"
-        case typeVocabSize = "type_vocab_size"
-        case layerNormEps = "layer_norm_eps"
-        case hiddenAct = "hidden_act"
-        case hiddenDropoutProb = "hidden_dropout_prob"
-        case attentionProbsDropoutProb = "attention_probs_dropout_prob"
-        case padTokenId = "pad_token_id"
-        case positionEmbeddingType = "position_embedding_type"
-        case modelType = "model_type"
-    }
+    public init() {}
 
     /// All fields, for building tiny random models in tests; defaults match `transformers`' `BertConfig`.
     public init(
@@ -57,6 +64,7 @@ public struct BertConfig: Codable, Sendable, Equatable {
         positionEmbeddingType: String = "absolute",
         modelType: String = "bert"
     ) {
+        self.init()
         self.vocabSize = vocabSize
         self.hiddenSize = hiddenSize
         self.numHiddenLayers = numHiddenLayers
@@ -73,32 +81,13 @@ public struct BertConfig: Codable, Sendable, Equatable {
         self.modelType = modelType
     }
 
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let defaults = BertConfig(vocabSize: 0, hiddenSize: 0, numHiddenLayers: 0, numAttentionHeads: 0,
-                                  intermediateSize: 0)
-        vocabSize = try c.decode(Int.self, forKey: .vocabSize)
-        hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)
-        numHiddenLayers = try c.decode(Int.self, forKey: .numHiddenLayers)
-        numAttentionHeads = try c.decode(Int.self, forKey: .numAttentionHeads)
-        intermediateSize = try c.decode(Int.self, forKey: .intermediateSize)
-        maxPositionEmbeddings = try c.decode(Int.self, forKey: .maxPositionEmbeddings)
-        typeVocabSize = try c.decodeIfPresent(Int.self, forKey: .typeVocabSize) ?? defaults.typeVocabSize
-        layerNormEps = try c.decodeIfPresent(Double.self, forKey: .layerNormEps) ?? defaults.layerNormEps
-        hiddenAct = try c.decodeIfPresent(String.self, forKey: .hiddenAct) ?? defaults.hiddenAct
-        hiddenDropoutProb = try c.decodeIfPresent(Double.self, forKey: .hiddenDropoutProb) ?? defaults.hiddenDropoutProb
-        attentionProbsDropoutProb = try c.decodeIfPresent(Double.self, forKey: .attentionProbsDropoutProb)
-            ?? defaults.attentionProbsDropoutProb
-        padTokenId = try c.decodeIfPresent(Int.self, forKey: .padTokenId) ?? defaults.padTokenId
-        positionEmbeddingType = try c.decodeIfPresent(String.self, forKey: .positionEmbeddingType)
-            ?? defaults.positionEmbeddingType
-        modelType = try c.decodeIfPresent(String.self, forKey: .modelType) ?? defaults.modelType
-    }
+    /// Written with Hugging Face's keys (the settings' keys), so transformers reads the file back.
+    public func encode(to encoder: any Encoder) throws { try settingsJSON().encode(to: encoder) }
 
     /// Size of one attention head; `validate` guarantees the division is exact.
     public var headDim: Int { hiddenSize / numAttentionHeads }
 
-    /// Reads and validates a `config.json`.
+    /// Reads and checks a `config.json`: every field's type and range, then `check()`.
     public static func load(from url: URL) throws -> BertConfig {
         let path = url.path
         let data: Data
@@ -110,62 +99,44 @@ public struct BertConfig: Codable, Sendable, Equatable {
                 ? "\(path) cannot be read (\(error.localizedDescription)); check its permissions"
                 : "\(path) does not exist; a Hugging Face model directory needs its config.json")
         }
-        let config: BertConfig
+        let json: JSONValue
         do {
-            config = try JSONDecoder().decode(BertConfig.self, from: data)
+            json = try JSONDecoder().decode(JSONValue.self, from: data)
         } catch let error as DecodingError {
-            let fix: String
-            if case .keyNotFound = error {
-                fix = "add it from the model's original config.json on the Hub"
-            } else {
-                fix = "fix the file, or download the model's config.json again"
-            }
-            throw RuntimeError("\(path): \(DecodingErrorText.describe(error)); \(fix)")
+            throw RuntimeError("\(path): \(DecodingErrorText.describe(error)); fix the file, or download the model's config.json again")
         }
-        try config.validate(file: path)
-        return config
+        guard case .object = json else {
+            throw RuntimeError("\(path): the top level is not a JSON object; fix the file, or download the model's config.json again")
+        }
+        var source = try JSONSettingsSource(json, origin: path)
+        source.ignoresUnknownKeys = true
+        source.defaultFix = "copy the value from the model's original config.json on the Hub"
+        return try decode(from: source)
     }
 
-    /// Refuses values this runtime cannot run faithfully. `file` names the source in the messages.
-    public func validate(file: String = "BertConfig") throws {
+    /// What the fields' own ranges cannot say: the supported architecture, and fields that must agree.
+    public func check() throws {
         guard modelType == "bert" else {
-            throw RuntimeError("\(file): model_type is '\(modelType)', but bermo runs only 'bert' models; "
-                + "pick a BERT checkpoint (RoBERTa, DistilBERT, etc. have different weights and are not supported)")
+            throw SettingError("model_type", "'\(modelType)' is not supported: bermo runs only 'bert' models",
+                               fix: "pick a BERT checkpoint (RoBERTa, DistilBERT, etc. have different weights and are not supported)")
         }
         guard hiddenAct == "gelu" else {
             let kind = Self.activationNames[hiddenAct].map { " (\($0))" } ?? ""
-            throw RuntimeError("\(file): hidden_act is '\(hiddenAct)'\(kind), but bermo supports only 'gelu', the "
-                + "exact erf GELU; the approximations 'gelu_new', 'gelu_fast', 'gelu_pytorch_tanh', 'quick_gelu' and "
-                + "other activations ('relu', 'silu') are not implemented, so pick a model that uses 'gelu'")
+            throw SettingError("hidden_act", "'\(hiddenAct)'\(kind) is not supported: bermo supports only 'gelu', the exact erf GELU",
+                               fix: "pick a model that uses 'gelu'; the approximations 'gelu_new', 'gelu_fast', 'gelu_pytorch_tanh', "
+                                + "'quick_gelu' and other activations ('relu', 'silu') are not implemented")
         }
         guard positionEmbeddingType == "absolute" else {
-            throw RuntimeError("\(file): position_embedding_type is '\(positionEmbeddingType)', but bermo supports "
-                + "only 'absolute' position embeddings; pick a model that uses them")
-        }
-        let positives: [(String, Int)] = [
-            ("vocab_size", vocabSize), ("hidden_size", hiddenSize), ("num_hidden_layers", numHiddenLayers),
-            ("num_attention_heads", numAttentionHeads), ("intermediate_size", intermediateSize),
-            ("max_position_embeddings", maxPositionEmbeddings), ("type_vocab_size", typeVocabSize),
-        ]
-        for (field, value) in positives where value <= 0 {
-            throw RuntimeError("\(file): \(field) is \(value) but must be positive; fix the config")
+            throw SettingError("position_embedding_type", "'\(positionEmbeddingType)' is not supported: bermo supports only "
+                               + "'absolute' position embeddings", fix: "pick a model that uses them")
         }
         guard hiddenSize % numAttentionHeads == 0 else {
-            throw RuntimeError("\(file): hidden_size \(hiddenSize) is not divisible by num_attention_heads "
-                + "\(numAttentionHeads), so attention heads cannot split it evenly; fix one of the two fields")
+            throw SettingError("num_attention_heads", "hidden_size \(hiddenSize) is not divisible by num_attention_heads "
+                               + "\(numAttentionHeads), so attention heads cannot split it evenly", fix: "fix one of the two fields")
         }
-        guard layerNormEps > 0, layerNormEps.isFinite else {
-            throw RuntimeError("\(file): layer_norm_eps is \(layerNormEps) but must be a small positive number "
-                + "(BERT uses 1e-12); fix the config")
-        }
-        for (field, value) in [("hidden_dropout_prob", hiddenDropoutProb),
-                               ("attention_probs_dropout_prob", attentionProbsDropoutProb)]
-            where !(value >= 0 && value < 1) {
-            throw RuntimeError("\(file): \(field) is \(value) but must be in [0, 1); fix the config")
-        }
-        guard padTokenId >= 0, padTokenId < vocabSize else {
-            throw RuntimeError("\(file): pad_token_id \(padTokenId) is outside the vocabulary (vocab_size "
-                + "\(vocabSize)); fix the config")
+        guard padTokenId < vocabSize else {
+            throw SettingError("pad_token_id", "\(padTokenId) is outside the vocabulary (vocab_size \(vocabSize))",
+                               fix: "use the id of [PAD] in vocab.txt (0 in BERT vocabularies)")
         }
     }
 

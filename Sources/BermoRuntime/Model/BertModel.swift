@@ -25,9 +25,7 @@ public final class BertModel: @unchecked Sendable {
     ///   initialisation of a 30k-row embedding table is a visible share of start-up time).
     public init(config: BertConfig, numLabels: Int? = nil, mix: MixConfig? = nil, seed: UInt64 = 0,
                 initialise: Bool = true) throws {
-        guard config.hiddenSize % config.numAttentionHeads == 0 else {
-            throw RuntimeError("hidden_size \(config.hiddenSize) is not divisible by num_attention_heads \(config.numAttentionHeads)")
-        }
+        do { try config.validate() } catch let error as SettingError { throw RuntimeError("model configuration: \(error)") }
         self.config = config
         self.mix = mix
         mixLayers = try mix?.resolvedLayers(numLayers: config.numHiddenLayers) ?? []
@@ -60,51 +58,55 @@ public final class BertModel: @unchecked Sendable {
     /// Loads a Hugging Face BERT directory (`config.json`, `model.safetensors`). Tensor names may carry
     /// the `bert.` prefix (as `BertFor*` checkpoints do) or not (`BertModel`). Encoder and embedding
     /// tensors are required; the pooler, the mix and the classifier are loaded when present with the
-    /// right shape and freshly initialised otherwise (each case recorded in `notes`).
+    /// right shape and freshly initialised otherwise (each case recorded in `notes`). config.json is matched
+    /// against the safetensors header (`CheckpointMatch`) before the weights are allocated.
     public static func load(directory: URL, numLabels: Int? = nil, mix: MixConfig? = nil, seed: UInt64 = 0) throws -> BertModel {
-        let config = try BertConfig.load(from: directory.appendingPathComponent("config.json"))
-        let model = try BertModel(config: config, numLabels: numLabels, mix: mix, seed: seed, initialise: false)
+        let configURL = directory.appendingPathComponent("config.json")
+        let config = try BertConfig.load(from: configURL)
         let file = directory.appendingPathComponent("model.safetensors")
-        try model.loadWeights(from: try SafetensorsFile(contentsOf: file), path: file.path)
+        let checkpoint = try SafetensorsFile(contentsOf: file)
+        let mixSize = try mix?.resolvedLayers(numLayers: config.numHiddenLayers).count
+        let match = try CheckpointMatch(layout: ParameterLayout(config: config, numLabels: numLabels, mixSize: mixSize),
+                                        checkpoint: checkpoint, path: file.path, configPath: configURL.path, requireHead: false)
+        let model = try BertModel(config: config, numLabels: numLabels, mix: mix, seed: seed, initialise: false)
+        try model.fill(match, from: checkpoint, path: file.path)
         return model
     }
 
+    /// Loads a model folder's weights and its tokenizer: the pair every command and plugin runs. The tokenizer
+    /// is read first and checked against config.json's vocab_size (which the weights are then checked against),
+    /// so a vocab.txt the embedding cannot serve is refused before the weights are allocated.
+    public static func loadWithTokenizer(directory: URL, numLabels: Int? = nil, mix: MixConfig? = nil,
+                                         seed: UInt64 = 0) throws -> (BertModel, BertTokenizer) {
+        let tokenizer = try BertTokenizer(modelDirectory: directory)
+        let config = try BertConfig.load(from: directory.appendingPathComponent("config.json"))
+        try tokenizer.vocabulary.checkFits(embeddingRows: config.vocabSize)
+        let model = try load(directory: directory, numLabels: numLabels, mix: mix, seed: seed)
+        return (model, tokenizer)
+    }
+
+    /// Loads this model's weights from `st` (see `CheckpointMatch`).
     /// - Parameter requireHead: resuming a run needs the head and mix too, not fresh ones.
     func loadWeights(from st: SafetensorsFile, path: String, requireHead: Bool = false) throws {
-        var used = Set<String>(), missing: [String] = [], wrongShape: [String] = []
-        let available = Set(st.tensorNames)
-        for t in layout.tensors {
-            let candidates = [t.name, "bert." + t.name]
-            guard let name = candidates.first(where: available.contains), let info = st.info(name) else {
-                if t.group == .embeddings || t.group == .encoder || requireHead { missing.append(t.name) }
-                else { initialise(t); notes.append("\(t.name) is not in the checkpoint; initialised fresh") }
-                continue
-            }
-            guard info.shape == t.shape else {
-                if t.group == .embeddings || t.group == .encoder || t.group == .pooler {
-                    wrongShape.append("\(name): checkpoint \(info.shape), config.json implies \(t.shape)")
-                } else {
-                    initialise(t)
-                    notes.append("\(name) has shape \(info.shape), this head needs \(t.shape); initialised fresh")
-                }
-                used.insert(name)
-                continue
-            }
+        try fill(CheckpointMatch(layout: layout, checkpoint: st, path: path, configPath: nil, requireHead: requireHead),
+                 from: st, path: path)
+    }
+
+    /// Copies (or freshly initialises) every tensor as `match` says, and notes tensors holding NaN or infinite
+    /// values: outputs computed from them are not numbers, which `bermo encode` refuses to write.
+    private func fill(_ match: CheckpointMatch, from st: SafetensorsFile, path: String) throws {
+        var nonFinite: [String] = []
+        for (t, name) in match.sources {
+            guard let name else { initialise(t); continue }
             try st.copyFloats(name, into: parameters[t.offset], count: t.count)
-            used.insert(name)
+            let bad = NonFinite.count(parameters[t.offset], count: t.count)
+            if bad > 0 { nonFinite.append("\(name) (\(bad) value\(bad == 1 ? "" : "s"))") }
         }
-        if !missing.isEmpty {
-            throw RuntimeError("""
-                \(path) lacks \(missing.count) tensor(s) a BERT encoder needs: \(missing.prefix(8).joined(separator: ", "))\
-                \(missing.count > 8 ? ", …" : ""). Is this a BERT checkpoint whose config.json matches it?
-                """)
-        }
-        if !wrongShape.isEmpty {
-            throw RuntimeError("\(path) does not match its config.json: \(wrongShape.prefix(4).joined(separator: "; ")). Check hidden_size, intermediate_size, vocab_size and num_hidden_layers.")
-        }
-        let ignored = available.subtracting(used).sorted()
-        if !ignored.isEmpty {
-            notes.append("ignored \(ignored.count) checkpoint tensor(s) this model does not use: \(ignored.prefix(6).joined(separator: ", "))\(ignored.count > 6 ? ", …" : "")")
+        notes += match.notes
+        if !nonFinite.isEmpty {
+            notes.append("\(path) holds non-finite weights (NaN or infinity) in \(nonFinite.count) tensor(s): "
+                + nonFinite.prefix(6).joined(separator: ", ") + (nonFinite.count > 6 ? ", …" : "")
+                + "; what the model computes from them will not be a number: re-download or re-export the checkpoint")
         }
     }
 

@@ -21,6 +21,7 @@ extension BertModel {
     @discardableResult
     public func forwardHead(_ batch: PackedBatch, _ acts: Activations, _ head: HeadActivations,
                             dropout: Float?, rng: inout SeededRandom) -> UnsafeMutablePointer<Float> {
+        // A programmer error, unreachable from input: FineTuner refuses a model without a head of its task's size.
         precondition(layout.numLabels != nil, "forwardHead needs a model built with numLabels")
         let B = batch.count, H = config.hiddenSize, C = numLabels
         head.prepare(batchSize: B, hidden: H, classes: C, mixSize: mixLayers.count, training: dropout != nil)
@@ -59,6 +60,7 @@ extension BertModel {
         case .classes(let labels):
             return Loss.crossEntropy(logits: head.logits.base, labels: labels, classes: numLabels, dlogits: dlogits)
         case .values(let values):
+            // A programmer error, unreachable from input: FineTuner builds regression heads with one output.
             precondition(numLabels == 1, "regression needs a model with one output")
             return Loss.meanSquaredError(predictions: head.logits.base, targets: values, dpredictions: dlogits)
         }

@@ -26,6 +26,7 @@ extension BertModel {
     /// Installs (or, with nil, removes) the buffer of effective weights. It has the parameters'
     /// layout; only the prunable matrices' regions are read.
     public func setEffectiveWeights(_ buffer: ParameterBuffer?) {
+        // A programmer error, unreachable from input: pruning builds the buffer from this model's layout.
         precondition(buffer == nil || buffer!.count == layout.total, "effective weights must have the parameters' layout")
         effectiveWeights = buffer
     }

@@ -1,10 +1,15 @@
-/// Settings read back from JSON bermo wrote itself (a job's stored configuration, a checkpoint's state).
-/// Errors name the file and the key; such files are not meant to be edited, so a mismatch usually means
-/// the file comes from another version of bermo.
+/// Settings read from JSON: files bermo wrote itself (a job's stored configuration, a checkpoint's state),
+/// and a model's config.json (`BertConfig`). Errors name the file and the key; bermo's own files are not
+/// meant to be edited, so a mismatch there usually means the file comes from another version of bermo.
 public struct JSONSettingsSource: SettingsSource {
     public let object: [String: JSONValue]
     /// The file (and mapping) the JSON came from, for messages.
     public let origin: String
+    /// Whether keys no setting declares are ignored rather than refused: a Hugging Face config.json carries
+    /// many fields bermo does not read (`architectures`, `id2label`, `torch_dtype`, …).
+    public var ignoresUnknownKeys = false
+    /// The fix given with errors that bring none of their own (a value of the wrong type).
+    public var defaultFix: String?
 
     public init(_ json: JSONValue, origin: String) throws {
         guard case .object(let o) = json else { throw RuntimeError("\(origin): expected a JSON object of settings") }
@@ -19,10 +24,14 @@ public struct JSONSettingsSource: SettingsSource {
 
     public func group(_ key: String) throws -> (any SettingsSource)? {
         guard let json = object[key], json != .null else { return nil }
-        return try JSONSettingsSource(json, origin: "\(origin): `\(key)`")
+        var nested = try JSONSettingsSource(json, origin: "\(origin): `\(key)`")
+        nested.ignoresUnknownKeys = ignoresUnknownKeys
+        nested.defaultFix = defaultFix
+        return nested
     }
 
     public func rejectUnknown(_ known: [String]) throws {
+        if ignoresUnknownKeys { return }
         let unknown = object.keys.filter { !known.contains($0) }.sorted()
         guard unknown.isEmpty else {
             throw locatedError(nil, "unknown setting(s) \(unknown.map { "`\($0)`" }.joined(separator: ", "))",
@@ -31,7 +40,7 @@ public struct JSONSettingsSource: SettingsSource {
     }
 
     public func locatedError(_ key: String?, _ message: String, fix: String?) -> any Error {
-        RuntimeError("\(origin): " + SettingError(key, message, fix: fix).description)
+        RuntimeError("\(origin): " + SettingError(key, message, fix: fix ?? defaultFix).description)
     }
 
     public func wrote(_ key: String) -> Bool { object[key] != nil }

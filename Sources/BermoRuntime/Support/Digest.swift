@@ -16,29 +16,32 @@ public final class Digest {
     private let context: OpaquePointer
     private let algorithm: Algorithm
 
-    public init(_ algorithm: Algorithm) {
-        guard let context = EVP_MD_CTX_new() else { Self.libcryptoFailed("EVP_MD_CTX_new", algorithm) }
+    public init(_ algorithm: Algorithm) throws {
+        guard let context = EVP_MD_CTX_new() else { throw Self.libcryptoFailed("EVP_MD_CTX_new", algorithm) }
         let method = switch algorithm {
         case .sha1: EVP_sha1()
         case .sha256: EVP_sha256()
         }
-        guard EVP_DigestInit_ex(context, method, nil) == 1 else { Self.libcryptoFailed("EVP_DigestInit_ex", algorithm) }
+        guard EVP_DigestInit_ex(context, method, nil) == 1 else {
+            EVP_MD_CTX_free(context)
+            throw Self.libcryptoFailed("EVP_DigestInit_ex", algorithm)
+        }
         self.context = context
         self.algorithm = algorithm
     }
 
     deinit { EVP_MD_CTX_free(context) }
 
-    public func update(_ bytes: UnsafeRawBufferPointer) {
+    public func update(_ bytes: UnsafeRawBufferPointer) throws {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-        guard EVP_DigestUpdate(context, base, bytes.count) == 1 else { Self.libcryptoFailed("EVP_DigestUpdate", algorithm) }
+        guard EVP_DigestUpdate(context, base, bytes.count) == 1 else { throw Self.libcryptoFailed("EVP_DigestUpdate", algorithm) }
     }
 
-    public func update(_ data: Data) { data.withUnsafeBytes { update($0) } }
+    public func update(_ data: Data) throws { try data.withUnsafeBytes { try update($0) } }
 
-    public func update(_ text: String) {
+    public func update(_ text: String) throws {
         var text = text
-        text.withUTF8 { update(UnsafeRawBufferPointer($0)) }
+        try text.withUTF8 { try update(UnsafeRawBufferPointer($0)) }
     }
 
     /// Adds a file's bytes, read in `chunkBytes` pieces.
@@ -60,15 +63,15 @@ public final class Digest {
                     + "check the disk and retry")
             }
             guard let chunk, !chunk.isEmpty else { return }
-            update(chunk)
+            try update(chunk)
         }
     }
 
     /// Ends the computation and returns the digest as lowercase hex; call it once, after the last update.
-    public func finalize() -> String {
+    public func finalize() throws -> String {
         var bytes = [UInt8](repeating: 0, count: 64)  // EVP_MAX_MD_SIZE
         var count: UInt32 = 0
-        guard EVP_DigestFinal_ex(context, &bytes, &count) == 1 else { Self.libcryptoFailed("EVP_DigestFinal_ex", algorithm) }
+        guard EVP_DigestFinal_ex(context, &bytes, &count) == 1 else { throw Self.libcryptoFailed("EVP_DigestFinal_ex", algorithm) }
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(2 * Int(count))
@@ -79,29 +82,31 @@ public final class Digest {
         return String(decoding: out, as: UTF8.self)
     }
 
-    public static func sha256(_ data: Data) -> String {
-        let digest = Digest(.sha256)
-        digest.update(data)
-        return digest.finalize()
+    public static func sha256(_ data: Data) throws -> String {
+        let digest = try Digest(.sha256)
+        try digest.update(data)
+        return try digest.finalize()
     }
 
-    public static func sha256(_ text: String) -> String {
-        let digest = Digest(.sha256)
-        digest.update(text)
-        return digest.finalize()
+    public static func sha256(_ text: String) throws -> String {
+        let digest = try Digest(.sha256)
+        try digest.update(text)
+        return try digest.finalize()
     }
 
     /// The SHA-256 of a file, streamed (a 90 MB checkpoint is never held in memory).
     public static func sha256(of url: URL) throws -> String {
-        let digest = Digest(.sha256)
+        let digest = try Digest(.sha256)
         try digest.update(contentsOf: url)
-        return digest.finalize()
+        return try digest.finalize()
     }
 
     /// libcrypto fails only when it is broken or configured to refuse the algorithm (a FIPS policy
-    /// without SHA-1, say): nothing a caller could recover from, and no digest may be made up.
-    private static func libcryptoFailed(_ function: String, _ algorithm: Algorithm) -> Never {
-        fatalError("libcrypto's \(function) failed for \(algorithm); check the OpenSSL installation "
-            + "(`openssl version`, OPENSSL_CONF) and that it allows \(algorithm)")
+    /// without SHA-1, or without a FIPS provider at all, set through OPENSSL_CONF): the environment's doing,
+    /// so an error that says where to look, never a made-up digest.
+    private static func libcryptoFailed(_ function: String, _ algorithm: Algorithm) -> RuntimeError {
+        RuntimeError("libcrypto's \(function) failed for \(algorithm): the system's OpenSSL refuses it; check the "
+            + "installation (`openssl version`) and the configuration OPENSSL_CONF points to (a FIPS policy without "
+            + "the FIPS provider refuses every digest)")
     }
 }

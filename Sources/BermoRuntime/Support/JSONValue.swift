@@ -113,5 +113,5 @@ extension JSONValue {
 
 
     /// SHA-256 (hex) of the canonical form.
-    public var canonicalHash: String { Digest.sha256(canonical) }
+    public var canonicalHash: String { get throws { try Digest.sha256(canonical) } }
 }

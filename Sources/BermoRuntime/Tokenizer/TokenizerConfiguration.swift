@@ -15,17 +15,23 @@ struct TokenizerConfiguration: Equatable, Decodable {
             self.init()
             return
         }
+        let data: Data
         do {
-            self = try JSONDecoder().decode(TokenizerConfiguration.self, from: Data(contentsOf: file))
+            data = try Data(contentsOf: file)
+        } catch {
+            throw RuntimeError("\(file.path) cannot be read (\(error.localizedDescription)); check its permissions, or delete "
+                + "it (without it the Hugging Face defaults apply)")
+        }
+        do {
+            self = try JSONDecoder().decode(TokenizerConfiguration.self, from: data)
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw RuntimeError(
                 "\(file.path): field \"\(field)\" must be true or false\(field == "strip_accents" ? " or null" : ""). "
                     + "Correct the value in the file.")
-        } catch {
-            throw RuntimeError(
-                "Cannot read \(file.path) as a JSON object: \(error). "
-                    + "Fix or delete the file (without it the Hugging Face defaults apply).")
+        } catch let error as DecodingError {
+            throw RuntimeError("\(file.path): \(DecodingErrorText.describe(error, in: data)); fix or delete the file "
+                + "(without it the Hugging Face defaults apply)")
         }
     }
 

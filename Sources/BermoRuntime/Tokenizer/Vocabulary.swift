@@ -13,6 +13,8 @@ public struct Vocabulary: Sendable {
     public let tokens: [String]
     /// Token -> id, built once; later duplicate lines win, as in the reference.
     let idsByToken: [String: Int32]
+    /// Where the tokens came from (the vocab.txt path), for messages.
+    public let source: String
 
     /// Ids of the special tokens every BERT vocabulary must contain.
     public let clsId: Int32
@@ -29,8 +31,8 @@ public struct Vocabulary: Sendable {
     public static let maskToken = "[MASK]"
     public static let specialTokens = [clsToken, sepToken, padToken, unkToken, maskToken]
 
-    /// Reads `vocab.txt`. Throws a `RuntimeError` naming the file when it is missing, not UTF-8, empty, or lacks
-    /// one of the special tokens.
+    /// Reads `vocab.txt`. Throws a `RuntimeError` naming the file when it is missing, not UTF-8, or lacks one of
+    /// the special tokens or has one twice.
     public init(contentsOf file: URL) throws {
         let data: Data
         do {
@@ -50,6 +52,10 @@ public struct Vocabulary: Sendable {
     }
 
     /// Builds a vocabulary from tokens in id order; `source` names where they came from in error messages.
+    ///
+    /// Each special token must be on exactly one line. The reference lets the last of several lines win, which
+    /// silently gives `[CLS]` an id a longer-than-the-model vocabulary invents; a special token twice is a
+    /// hand-edited or concatenated file, so it is refused with both lines named.
     public init(tokens: [String], source: String = "the in-memory vocabulary") throws {
         guard tokens.count <= Int(Int32.max) else {
             throw RuntimeError(
@@ -57,23 +63,44 @@ public struct Vocabulary: Sendable {
                     + "Use a real WordPiece vocab.txt.")
         }
         var ids = [String: Int32](minimumCapacity: tokens.count)
-        for (index, token) in tokens.enumerated() { ids[token] = Int32(index) }
+        var specialLines: [String: [Int]] = [:]
+        for (index, token) in tokens.enumerated() {
+            ids[token] = Int32(index)
+            if token.hasPrefix("["), Vocabulary.specialTokens.contains(token) { specialLines[token, default: []].append(index + 1) }
+        }
         func special(_ name: String) throws -> Int32 {
-            guard let id = ids[name] else {
-                throw RuntimeError(
-                    "The vocabulary \(source) has no \(name) line. A BERT vocab.txt must contain "
-                        + Vocabulary.specialTokens.joined(separator: ", ")
-                        + "; use the vocab.txt shipped with the model rather than a hand-made one.")
+            let lines = specialLines[name] ?? []
+            guard let first = lines.first else {
+                throw RuntimeError("\(source): there is no \(name) line, but a BERT vocab.txt must contain each of "
+                    + Vocabulary.specialTokens.joined(separator: ", ")
+                    + "; use the vocab.txt shipped with the model rather than a hand-made one")
             }
-            return id
+            guard lines.count == 1 else {
+                let listed = lines.dropLast().map(String.init).joined(separator: ", ") + " and \(lines[lines.count - 1])"
+                throw RuntimeError("\(source): \(name) is on lines \(listed), but a BERT vocab.txt has each special token "
+                    + "once (its line number is its id in the model); remove the extra line(s), or use the vocab.txt "
+                    + "shipped with the model")
+            }
+            return Int32(first - 1)
         }
         self.tokens = tokens
         self.idsByToken = ids
+        self.source = source
         clsId = try special(Vocabulary.clsToken)
         sepId = try special(Vocabulary.sepToken)
         padId = try special(Vocabulary.padToken)
         unkId = try special(Vocabulary.unkToken)
         maskId = try special(Vocabulary.maskToken)
+    }
+
+    /// Refuses a vocabulary whose ids do not all index a row of a word-embedding table of `rows` rows. Every id
+    /// this vocabulary gives is a line index, so it fits exactly when it has at most `rows` lines; a longer
+    /// vocab.txt would make encoding read past the end of the table.
+    public func checkFits(embeddingRows rows: Int) throws {
+        guard count > rows else { return }
+        throw RuntimeError("\(source) has \(count) lines, but the model's word-embedding table has \(rows) rows "
+            + "(vocab_size in config.json): line \(rows + 1) ('\(tokens[rows])') and the \(count - rows - 1) after it "
+            + "would have ids past the end of the table; use the vocab.txt that came with this model.safetensors")
     }
 
     /// Number of ids (lines), which is what the model's embedding table must have at least.

@@ -31,6 +31,7 @@ public final class FineTuner {
             throw RuntimeError("the model head has \(model.numLabels) outputs but the task needs \(kind.numLabels)")
         }
         do { try config.validate() } catch let e as SettingError { throw RuntimeError("fine-tuning settings: \(e)") }
+        try tokenizer.vocabulary.checkFits(embeddingRows: model.embeddingRows.words)
         guard config.maxSeqLength <= model.config.maxPositionEmbeddings else {
             throw RuntimeError("max_seq_length \(config.maxSeqLength) must lie in 2...\(model.config.maxPositionEmbeddings) (the model's max_position_embeddings)")
         }
@@ -84,6 +85,11 @@ public final class FineTuner {
         let train = config.trainLimited(train)
         let evalSets = evalSets.map { EvalSet(name: $0.name, examples: config.evalLimited($0.examples)) }
         guard !train.isEmpty else { throw RuntimeError("the training set is empty; give it examples") }
+        // The loss kernel reads the logit of each label unchecked: a label must be one of the head's classes.
+        if case .classification = kind, let bad = train.firstIndex(where: { !(0..<model.numLabels).contains($0.label) }) {
+            throw RuntimeError("training example \(bad + 1) has label \(train[bad].label), but the head has classes "
+                + "0..<\(model.numLabels); map labels through the task's label list (TSVTable.examples does)")
+        }
         guard !evalSets.isEmpty else { throw RuntimeError("no evaluation set was given; pass at least one") }
         // With no examples the metrics would be empty or made up, and the run would still say "completed".
         if let empty = evalSets.first(where: { $0.examples.isEmpty }) {
@@ -111,16 +117,21 @@ public final class FineTuner {
         // A resumed run continues the count where the checkpoint left it.
         for entry in history { if let collapsed = entry.collapsed { count(collapsed: collapsed) } }
         let startStep = step
+        if step > total {
+            throw RuntimeError("\(resumedFrom?.path ?? "the resumed state"): global_step \(step) is beyond this run's \(total) "
+                + "steps (max_steps, or num_train_epochs over \(train.count) training examples); resume with the options "
+                + "and data the run was started with, or delete the checkpoint folder to start over")
+        }
         while step < total {
             let epoch = step / perEpoch, within = step % perEpoch
             let order = Self.order(count: train.count, seed: config.seed, epoch: epoch)
             let idx = Array(order[(within * B)..<min((within + 1) * B, train.count)])
-            let batch = PackedBatch(sequences: idx.map { (trainEnc[$0].inputIds, trainEnc[$0].tokenTypeIds) },
-                                    heads: model.config.numAttentionHeads)
+            let batch = try model.pack(idx.map { (trainEnc[$0].inputIds, trainEnc[$0].tokenTypeIds) }, numbers: idx)
             let factor = config.schedule.factor(step: step, warmup: warmup, total: total)
             let (loss, norm) = trainStep(batch, targets: targets(train, idx), factor: factor)
-            guard loss.isFinite else {
-                status = .diverged; divergedAt = step + 1; reason = "training loss became \(loss) at step \(step + 1)"
+            guard loss.isFinite, norm.isFinite else {
+                status = .diverged; divergedAt = step + 1
+                reason = loss.isFinite ? "the gradient norm became \(norm) at step \(step + 1)" : "training loss became \(loss) at step \(step + 1)"
                 observer(.diverged(step: step + 1, reason: reason!))
                 break
             }
@@ -130,7 +141,7 @@ public final class FineTuner {
             let evalNow = step == total || (config.evalSteps.map { step % $0 == 0 } ?? false)
             var savedNow = false
             if evalNow {
-                var (entry, predictions) = evaluationEntry(evalSets: evalSets, encodings: devEncs, loss: loss,
+                var (entry, predictions) = try evaluationEntry(evalSets: evalSets, encodings: devEncs, loss: loss,
                                                            lr: rates[.encoder].map { $0 * factor },
                                                            gradNorm: norm, epoch: Double(step) / Double(perEpoch))
                 let collapsed = isCollapsed(predictions, evalSets[0].examples)
@@ -163,7 +174,8 @@ public final class FineTuner {
 
     /// One optimisation step on `batch`: training-mode forward, loss, backward, clipping, AdamW at
     /// `factor` × the peak learning rates. Returns the loss and the gradient norm before clipping; a
-    /// non-finite loss leaves the parameters untouched.
+    /// non-finite loss or gradient norm (NaN or infinite weights or gradients) leaves the parameters untouched,
+    /// and `train` ends the run as diverged.
     public func trainStep(_ batch: PackedBatch, targets: Targets, factor: Float) -> (loss: Float, gradNorm: Float) {
         let rates = config.learningRates(variant: model.variant)
         let trainable = Set(rates.keys)
@@ -186,6 +198,7 @@ public final class FineTuner {
         }
         let penalty = hook?.afterBackward(step, total: max(totalSteps, step + 1), model: model, gradients: gradients) ?? 0
         let norm = GradientClipping.clip(gradients, layout: model.layout, groups: trainable, maxNorm: config.maxGradNorm)
+        guard norm.isFinite else { return (loss + penalty, norm) }
         optimizer.update(parameters: model.parameters, gradients: gradients, learningRates: rates.mapValues { $0 * factor })
         return (loss + penalty, norm)
     }
@@ -193,10 +206,10 @@ public final class FineTuner {
     private var dlogits: [Float] = []
 
     private func evaluationEntry(evalSets: [EvalSet], encodings: [[Encoding]], loss: Float, lr: Float?, gradNorm: Float,
-                                 epoch: Double) -> (LogEntry, Predictions) {
+                                 epoch: Double) throws -> (LogEntry, Predictions) {
         var all: [String: [String: Double]] = [:], primary = Predictions(classes: [], values: [], logits: [])
         for (i, set) in evalSets.enumerated() {
-            let preds = predict(encodings[i])
+            let preds = try predict(encodings[i])
             if i == 0 { primary = preds }
             if !set.examples.isEmpty { all[set.name] = metrics(preds, set.examples) }
         }
@@ -214,7 +227,7 @@ public final class FineTuner {
     }
 
     /// Evaluation-mode predictions, in input order (batches are built by length internally).
-    public func predict(_ encodings: [Encoding]) -> Predictions {
+    public func predict(_ encodings: [Encoding]) throws -> Predictions {
         let C = model.numLabels
         var logits = [Float](repeating: 0, count: encodings.count * C)
         let order = encodings.indices.sorted { encodings[$0].inputIds.count < encodings[$1].inputIds.count }
@@ -222,8 +235,7 @@ public final class FineTuner {
         hook?.prepareEvaluation(model: model)
         for s in stride(from: 0, to: order.count, by: config.perDeviceEvalBatchSize) {
             let idx = Array(order[s..<min(s + config.perDeviceEvalBatchSize, order.count)])
-            let batch = PackedBatch(sequences: idx.map { (encodings[$0].inputIds, encodings[$0].tokenTypeIds) },
-                                    heads: model.config.numAttentionHeads)
+            let batch = try model.pack(idx.map { (encodings[$0].inputIds, encodings[$0].tokenTypeIds) }, numbers: idx)
             model.forwardEncoder(batch, acts)
             let out = model.forwardHead(batch, acts, head, dropout: nil, rng: &unused)
             for (j, i) in idx.enumerated() { for c in 0..<C { logits[i * C + c] = out[j * C + c] } }
@@ -239,11 +251,14 @@ public final class FineTuner {
         return p
     }
 
-    public func predict(_ examples: [Example]) -> Predictions { predict(encode(examples)) }
+    public func predict(_ examples: [Example]) throws -> Predictions { try predict(encode(examples)) }
 
-    /// Restores the optimizer step, RNG and log (used by checkpoint resume).
-    func restore(step: Int, rng: SeededRandom, history: [LogEntry]) {
-        self.step = step; self.rng = rng; self.history = history
+    /// Restores the optimizer step, RNG and log (used by checkpoint resume); `state` is the file they came from.
+    func restore(step: Int, rng: SeededRandom, history: [LogEntry], from state: URL) {
+        self.step = step; self.rng = rng; self.history = history; resumedFrom = state
         optimizer.restore(step: step)
     }
+
+    /// The trainer_state.json this run resumed from, for messages.
+    private var resumedFrom: URL?
 }

@@ -56,6 +56,35 @@ public enum TrainerCheckpoint {
         /// The fine-tuning settings and seed the run was started with: resuming with others is refused.
         var settings: JSONValue
         var seed: UInt64
+
+        init(globalStep: Int, rng: SeededRandom, logHistory: [LogEntry], settings: JSONValue, seed: UInt64) {
+            self.globalStep = globalStep; self.rng = rng; self.logHistory = logHistory; self.settings = settings; self.seed = seed
+        }
+
+        /// `global_step` is read as a JSON value first: Foundation (on Linux) reports 1.5 where an integer belongs
+        /// as "not valid JSON" without naming the field, and this is the field a hand edit is most likely to break.
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            guard case .int(let step) = try c.decode(JSONValue.self, forKey: .globalStep) else {
+                throw DecodingError.typeMismatch(Int.self, .init(codingPath: c.codingPath + [CodingKeys.globalStep], debugDescription: ""))
+            }
+            globalStep = step
+            rng = try c.decode(SeededRandom.self, forKey: .rng)
+            logHistory = try c.decode([LogEntry].self, forKey: .logHistory)
+            settings = try c.decode(JSONValue.self, forKey: .settings)
+            seed = try c.decode(UInt64.self, forKey: .seed)
+        }
+
+        /// What decoding cannot check: a step count is not negative and the log does not run ahead of it
+        /// (whether the step lies within the run is known only when training starts: `FineTuner.train`).
+        func check() throws {
+            guard globalStep >= 0 else {
+                throw RuntimeError("global_step is \(globalStep), but a step count cannot be negative")
+            }
+            if let (index, entry) = logHistory.enumerated().first(where: { $0.element.step < 0 || $0.element.step > globalStep }) {
+                throw RuntimeError("log_history[\(index)] is at step \(entry.step), outside 0...global_step \(globalStep)")
+            }
+        }
     }
 
     /// Saves `tuner` (and its hook's state) into `dir`; `extraFiles` (name → contents) are written into the
@@ -109,8 +138,16 @@ public enum TrainerCheckpoint {
         let dec = JSONDecoder(); dec.keyDecodingStrategy = .convertFromSnakeCase
         let statePath = dir.appendingPathComponent("trainer_state.json")
         let state: State
-        do { state = try dec.decode(State.self, from: Data(contentsOf: statePath)) } catch {
-            throw RuntimeError("\(statePath.path): cannot resume from this trainer state (\(error)); delete the checkpoint folder to start over")
+        do {
+            let data = try Data(contentsOf: statePath)
+            do { state = try dec.decode(State.self, from: data) } catch let error as DecodingError {
+                throw RuntimeError(DecodingErrorText.describe(error, in: data, snakeCaseKeys: true))
+            }
+            try state.check()
+        } catch {
+            let problem = (error as? RuntimeError)?.message ?? error.localizedDescription
+            throw RuntimeError("\(statePath.path): cannot resume from this trainer state: \(problem); delete the checkpoint "
+                + "folder to start over")
         }
         let saved = try? FineTuneConfig.decode(from: JSONSettingsSource(state.settings, origin: statePath.path), defaults: tuner.config)
         guard saved == tuner.config, state.seed == tuner.config.seed else {
@@ -121,7 +158,7 @@ public enum TrainerCheckpoint {
         let opt = try SafetensorsFile(contentsOf: dir.appendingPathComponent("optimizer.safetensors"))
         try opt.copyFloats("adamw.m", into: tuner.optimizer.m.base, count: tuner.model.layout.total)
         try opt.copyFloats("adamw.v", into: tuner.optimizer.v.base, count: tuner.model.layout.total)
-        tuner.restore(step: state.globalStep, rng: state.rng, history: state.logHistory)
+        tuner.restore(step: state.globalStep, rng: state.rng, history: state.logHistory, from: statePath)
         try tuner.hook?.restoreState(from: dir)
     }
 }
