@@ -21,7 +21,7 @@ struct HostileModelCommandTests {
         let folder = try ModelFolders.realCopy(in: dir)
         try ModelFolders.editVocabulary(in: folder) { $0 += (1...2000).map { "extra\($0)" } + ["[CLS]"] }
         let (r, _, output) = try Self.encode(model: folder, lines: ["hello extra1999 world"], in: dir)
-        #expect(r.exited && r.status == 1, "\(r.stderr)")
+        #expect(r.exited && r.status == 2, "\(r.stderr)")
         #expect(r.stderr.contains(folder.appendingPathComponent("vocab.txt").path), "\(r.stderr)")
         #expect(r.stderr.contains("[CLS]") && r.stderr.contains("lines 102 and 32523"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: output.path))
@@ -29,7 +29,7 @@ struct HostileModelCommandTests {
         // Without the duplicated [CLS], the length alone is refused.
         try ModelFolders.editVocabulary(in: folder) { $0.removeLast() }
         let (longer, _, _) = try Self.encode(model: folder, lines: ["hello extra1999 world"], in: dir)
-        #expect(longer.exited && longer.status == 1, "\(longer.stderr)")
+        #expect(longer.exited && longer.status == 2, "\(longer.stderr)")
         #expect(longer.stderr.contains("32522 lines") && longer.stderr.contains("30522 rows"), "\(longer.stderr)")
     }
 
@@ -42,7 +42,7 @@ struct HostileModelCommandTests {
             model.parameters.base[model.layout.wordEmbeddings + 7592 * model.config.hiddenSize] = .nan
         }
         let (r, input, output) = try Self.encode(model: folder, lines: ["good morning", "hello world", "bye"], in: dir)
-        #expect(r.exited && r.status == 1, "\(r.stderr)")
+        #expect(r.exited && r.status == 2, "\(r.stderr)")
         #expect(r.stderr.contains("note:") && r.stderr.contains("non-finite") && r.stderr.contains("word_embeddings"), "\(r.stderr)")
         #expect(r.stderr.contains("\(input.path):2:") && r.stderr.contains("NaN or infinite"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: output.path))
@@ -64,7 +64,7 @@ struct HostileModelCommandTests {
         try ModelFolders.writeTiny(to: model) { model in model.parameters.base[model.layout.poolerWeight] = .nan }
         let predictions = dir.appendingPathComponent("predictions.jsonl")
         let r = try CLI.run(try Self.finetuneArguments(model: model, in: dir, out: out) + ["--predictions", predictions.path])
-        #expect(r.exited && r.status == 1, "\(r.stderr)")
+        #expect(r.exited && r.status == 2, "\(r.stderr)")
         #expect(r.stderr.contains(predictions.path) && r.stderr.contains("dev example 1") && r.stderr.contains("diverged"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: predictions.path))
         let results = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("eval_results.json"))) as? [String: Any]
@@ -85,7 +85,7 @@ struct HostileModelCommandTests {
             fields["global_step"] = step
             try JSONSerialization.data(withJSONObject: fields).write(to: state)
             let resumed = try CLI.run(arguments + ["--resume"])
-            #expect(resumed.exited && resumed.status == 1, "global_step \(step): \(resumed.stderr)")
+            #expect(resumed.exited && resumed.status == 2, "global_step \(step): \(resumed.stderr)")
             #expect(resumed.stderr.contains(state.path) && resumed.stderr.contains("global_step"), "\(resumed.stderr)")
         }
     }
