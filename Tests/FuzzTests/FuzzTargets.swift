@@ -65,7 +65,7 @@ enum FuzzTargets {
     /// `bermo encode` of the fixture's sentences with the model in `model`; every output line must be a JSON object.
     static func encode(model: URL, input: URL, in dir: URL, timeout: Double) throws -> CLI.Result {
         try CLI.run(["encode", "--model", model.path, "--input", input.path, "--output", dir.appendingPathComponent("out.jsonl").path,
-                     "--threads", "1", "--layers", "0,2"], timeout: timeout)
+                     "--threads", "1", "--layers", "all"], timeout: timeout)
     }
 
     @Sendable static func jsonLines(_ dir: URL, _: CLI.Result) -> String? {

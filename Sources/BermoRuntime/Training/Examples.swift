@@ -61,6 +61,11 @@ extension TSVTable {
             throw RuntimeError("\(path):\(row.line): label \(VisibleText.quoted(row.fields[l])) in column '\(labelColumn)' holds a character that does not show; remove it")
         }
         let set = Set(rows.map { $0.fields[l] })
+        // One class would build a one-output head, which is a regression head: refuse rather than guess.
+        guard set.count >= 2 else {
+            throw RuntimeError("\(path): column '\(labelColumn)' holds \(set.isEmpty ? "no label" : "only the label \(VisibleText.quoted(set.first!))"), "
+                + "but classification needs at least two classes; add examples of the other classes, or pass --regression for a numeric target")
+        }
         if set.allSatisfy({ Int($0) != nil }) { return set.sorted { Int($0)! < Int($1)! } }
         return set.sorted()
     }

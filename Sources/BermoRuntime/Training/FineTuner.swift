@@ -85,6 +85,9 @@ public final class FineTuner {
         let train = config.trainLimited(train)
         let evalSets = evalSets.map { EvalSet(name: $0.name, examples: config.evalLimited($0.examples)) }
         guard !train.isEmpty else { throw RuntimeError("the training set is empty; give it examples") }
+        if case .classification(let labels) = kind, labels.count < 2 {
+            throw RuntimeError("classification needs at least two classes, got \(labels.count); use regression for a single numeric target")
+        }
         // The loss kernel reads the logit of each label unchecked: a label must be one of the head's classes.
         if case .classification = kind, let bad = train.firstIndex(where: { !(0..<model.numLabels).contains($0.label) }) {
             throw RuntimeError("training example \(bad + 1) has label \(train[bad].label), but the head has classes "
