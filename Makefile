@@ -2,7 +2,8 @@
 #   make run    build (release), fetch the model, run suites/quickstart.yaml
 #   make test   build and run the test suite (what CI runs)
 #   make fuzz      fuzz every untrusted input for 10 minutes per target (BERMO_FUZZ_SECONDS), a fresh seed
-#                  (BERMO_FUZZ_SEED); failing inputs are saved to Tests/FuzzTests/Regressions/ and replayed by every test run
+#                  (BERMO_FUZZ_SEED), every target or those in BERMO_FUZZ_TARGETS (e.g. vocab,config); failing inputs
+#                  are saved to Tests/FuzzTests/Regressions/ and replayed by every test run
 #   make sanitize  the model-file tests under AddressSanitizer (docs/reliability.md has the last result)
 .PHONY: run test setup release fuzz sanitize
 

@@ -14,7 +14,14 @@ struct FuzzTests {
         "encode-input": FuzzTargets.encodeInput, "checkpoint": FuzzTargets.checkpoint, "results": FuzzTargets.results,
     ]
 
-    @Test(arguments: ["suite", "glue-tsv", "probe-tsv", "safetensors", "config", "vocab", "encode-input", "checkpoint", "results"])
+    /// Every target, or those `BERMO_FUZZ_TARGETS` names (comma-separated), for a long run of a few.
+    static let selected: [String] = {
+        let all = ["suite", "glue-tsv", "probe-tsv", "safetensors", "config", "vocab", "encode-input", "checkpoint", "results"]
+        guard let list = ProcessInfo.processInfo.environment["BERMO_FUZZ_TARGETS"], !list.isEmpty else { return all }
+        return list.split(separator: ",").map(String.init)
+    }()
+
+    @Test(arguments: selected)
     func fuzz(_ name: String) throws {
         let make = try #require(Self.targets[name])
         let target = try make()
