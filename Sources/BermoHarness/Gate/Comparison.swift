@@ -65,9 +65,11 @@ public struct Comparator: Sendable {
     /// - Throws: `HarnessError` when the two documents are results of different suites (every metric would
     ///   count as missing: a usage error, not a regression), or when a `std` tolerance cannot be computed
     ///   (one seed on both sides).
-    public func compare(current: ResultsDocument, baseline: ResultsDocument) throws -> Comparison {
+    /// `files`: where the two documents were read from, for the message.
+    public func compare(current: ResultsDocument, baseline: ResultsDocument, files: (current: String, baseline: String)? = nil) throws -> Comparison {
         guard current.suite.name == baseline.suite.name else {
-            throw HarnessError("the results are of suite `\(current.suite.name)` (\(current.suite.file)) but the baseline is of suite "
+            let (a, b) = files.map { (" \($0.current)", " \($0.baseline)") } ?? ("", "")
+            throw HarnessError("the results\(a) are of suite `\(current.suite.name)` (\(current.suite.file)) but the baseline\(b) is of suite "
                 + "`\(baseline.suite.name)` (\(baseline.suite.file)); compare results of the same suite (a renamed suite needs a "
                 + "baseline run under its new name)")
         }

@@ -19,7 +19,7 @@ public enum Gate {
         do {
             let current = try ResultsDocument.read(results)
             let base = try ResultsDocument.read(baseline)
-            let comparison = try Comparator(cli: tolerance).compare(current: current, baseline: base)
+            let comparison = try Comparator(cli: tolerance).compare(current: current, baseline: base, files: (results.path, baseline.path))
             let text = markdown ? ComparisonTable.markdown(comparison) : ComparisonTable.text(comparison, all: showAll)
             return Report(exitCode: comparison.exitCode, output: text, error: nil, comparison: comparison)
         } catch {
