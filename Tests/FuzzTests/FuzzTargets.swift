@@ -17,11 +17,7 @@ enum FuzzTargets {
         init() throws {
             root = FileManager.default.temporaryDirectory.appendingPathComponent("bermo-fuzz-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: model, withIntermediateDirectories: true)
-            let config = BertConfig(vocabSize: 30522, hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 2,
-                                    intermediateSize: 64, maxPositionEmbeddings: 128)
-            try ModelCheckpoint.save(try BertModel(config: config, seed: 1), sourceDirectory: try TestModel.minilmDirectory(),
-                                     kind: nil, to: model)
-            try JSONEncoder().encode(config).write(to: model.appendingPathComponent("config.json"))
+            try ModelFolders.writeTiny(to: model)
             let train = try String(contentsOf: DataPaths.glue("SST-2/train.tsv"), encoding: .utf8).split(separator: "\n")
             try (train.prefix(13).joined(separator: "\n") + "\n").write(to: sst2, atomically: true, encoding: .utf8)
             try (train.dropFirst().prefix(6).map { $0.split(separator: "\t")[0] }.joined(separator: "\n") + "\n")
