@@ -33,22 +33,32 @@ struct KillAnywhereTests {
         try #require(whole.status == 0, "uninterrupted run failed: \(whole.stderr)")
         let duration = Date().timeIntervalSince(start)
 
-        let out = dir.file("killed"), cache = try freshCache(dir, "cache-killed")
         let seed = UInt64(ProcessInfo.processInfo.environment["BERMO_KILL_SEED"] ?? "") ?? UInt64.random(in: 1...UInt64(UInt32.max))
-        var moments = SeededMoments(seed: seed, duration: duration)
+        // A restart may finish before its kill moment when this machine is less loaded than during the reference run;
+        // when even the first kill missed, the series starts again on a fresh directory with moments half as late.
+        var out = dir.file("killed-0"), cache = out
         var killed: [Double] = []
         var finished = false
-        for _ in 0..<(Self.kills + 20) {
-            let moment = killed.count < Self.kills ? moments.next() : nil
-            let r = try CLI.run(["run", suite.path, "--output-dir", out.path, "--threads", "1"],
-                                environment: ["BERMO_CACHE": cache.path], timeout: moment ?? 600)
-            if r.timedOut, let moment { killed.append(moment); continue }
-            try #require(r.exited && r.status == 0, "a restarted run failed (after kills at \(killed) s, seed \(seed)): exit \(r.status)\n\(r.stderr)")
-            finished = true
-            break
+        for attempt in 0..<4 {
+            out = dir.file("killed-\(attempt)")
+            cache = try freshCache(dir, "cache-killed-\(attempt)")
+            var moments = SeededMoments(seed: seed &+ UInt64(attempt), duration: duration / Double(1 << attempt))
+            killed = []
+            finished = false
+            for _ in 0..<(Self.kills + 20) {
+                let moment = killed.count < Self.kills ? moments.next() : nil
+                let r = try CLI.run(["run", suite.path, "--output-dir", out.path, "--threads", "1"],
+                                    environment: ["BERMO_CACHE": cache.path], timeout: moment ?? 600)
+                if r.timedOut, let moment { killed.append(moment); continue }
+                try #require(r.exited && r.status == 0, "a restarted run failed (after kills at \(killed) s, seed \(seed)): exit \(r.status)\n\(r.stderr)")
+                finished = true
+                break
+            }
+            if !killed.isEmpty { break }
+            print("kill -9: the run finished before its first kill moment (seed \(seed), attempt \(attempt)); again with earlier moments")
         }
         print("kill -9 at \(killed.map { String(format: "%.2f", $0) }) s of a \(String(format: "%.1f", duration)) s suite (seed \(seed)); then it finished")
-        // A restart that finishes before its kill moment ends the series early; the first kill always lands.
+        // A restart that finishes before its kill moment ends the series early; at least one kill must have landed.
         #expect(finished && !killed.isEmpty)
         #expect(try Outputs.differences(reference, out) == [], "after kills at \(killed) s (seed \(seed))")
         #expect(Outputs.leftovers(in: out) == [], "after kills at \(killed) s (seed \(seed))")
