@@ -247,6 +247,10 @@ private func write(_ bytes: [UInt8], to url: URL) throws {
                    expected: "'w'.shape[0]"),
         Corruption(label: "tensor entry not an object",
                    bytes: rawSafetensors(header: #"{"w":[1,2]}"#, data: eight), expected: "'w'"),
+        Corruption(label: "one tensor named twice (JSON readers disagree on which entry counts)",
+                   bytes: rawSafetensors(header: #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#,
+                                         data: eight),
+                   expected: "names tensor 'w' twice"),
         Corruption(label: "metadata not strings",
                    bytes: rawSafetensors(header: #"{"__metadata__":{"format":1}}"#), expected: "'__metadata__'.format"),
     ]

@@ -33,6 +33,23 @@ struct HostileModelCommandTests {
         #expect(longer.stderr.contains("32522 lines") && longer.stderr.contains("30522 rows"), "\(longer.stderr)")
     }
 
+    @Test("a config.json with a key twice (Python reads the last, JSONDecoder the first) is refused, naming key and line")
+    func duplicateConfigKey() throws {
+        let dir = try CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(at: dir) }
+        let folder = try ModelFolders.realCopy(in: dir)
+        let config = folder.appendingPathComponent("config.json")
+        // transformers would build the model with layer_norm_eps 1e-12 (the last); a first-wins reader with 1e-5.
+        let text = try String(contentsOf: config, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"layer_norm_eps\"", with: "\"layer_norm_eps\": 1e-05,\n  \"layer_norm_eps\"")
+            .write(to: config, atomically: true, encoding: .utf8)
+        let line = try #require(try String(contentsOf: config, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+            .lastIndex { $0.contains("layer_norm_eps") }) + 1
+        let (r, _, output) = try Self.encode(model: folder, lines: ["hello world"], in: dir)
+        #expect(r.exited && r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.contains("\(config.path):\(line): key 'layer_norm_eps' appears twice"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
+
     @Test("NaN weights: a note at load, then an error naming the input line instead of bare nan in JSON Lines")
     func nonFiniteWeights() throws {
         let dir = try CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(at: dir) }

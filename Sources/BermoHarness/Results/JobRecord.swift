@@ -110,9 +110,12 @@ public enum HarnessJSON {
     /// Decodes `url`, with a message that names the file and the field that did not fit.
     public static func read<T: Decodable>(_ type: T.Type, from url: URL, what: String) throws -> T {
         let file = try TextFile(contentsOf: url.path, unreadableFix: "check the path of the \(what)")
-        do { return try decoder().decode(T.self, from: Data(file.bytes)) } catch let error as DecodingError {
+        let value: T
+        do { value = try decoder().decode(T.self, from: Data(file.bytes)) } catch let error as DecodingError {
             throw HarnessError("\(url.path): not a valid \(what): \(describe(error)); it should be a file written by `bermo run`")
         }
+        if let d = JSONDuplicateKeys.first(in: file.bytes) { throw HarnessError(JSONDuplicateKeys.message(d, file: url.path)) }
+        return value
     }
 
     static func describe(_ error: DecodingError) -> String {

@@ -64,6 +64,11 @@ struct SafetensorsHeader {
                 + "the file is damaged or was written by a broken tool, download or export it again")
         }
 
+        if let d = JSONDuplicateKeys.first(in: headerBytes) {
+            throw RuntimeError("\(path): the safetensors header names \(d.object.isEmpty ? "tensor" : "field in '\(d.object)'") "
+                + "\(VisibleText.quoted(d.key)) twice; readers disagree on which entry counts, so the file is ambiguous: "
+                + "the file is damaged or was written by a broken tool, export it again")
+        }
         let dataStart = 8 + headerLength
         let dataLength = fileSize - dataStart
         var spans: [(name: String, begin: Int, end: Int, dtype: DType, shape: [Int])] = []

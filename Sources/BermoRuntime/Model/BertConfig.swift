@@ -108,6 +108,7 @@ public struct BertConfig: Settings, Encodable {
         guard case .object = json else {
             throw RuntimeError("\(path): the top level is not a JSON object; fix the file, or download the model's config.json again")
         }
+        try JSONDuplicateKeys.check(data, file: path)
         var source = try JSONSettingsSource(json, origin: path)
         source.ignoresUnknownKeys = true
         source.defaultFix = "copy the value from the model's original config.json on the Hub"

@@ -22,6 +22,7 @@ struct TokenizerConfiguration: Equatable, Decodable {
             throw RuntimeError("\(file.path) cannot be read (\(error.localizedDescription)); check its permissions, or delete "
                 + "it (without it the Hugging Face defaults apply)")
         }
+        try JSONDuplicateKeys.check(data, file: file.path)
         do {
             self = try JSONDecoder().decode(TokenizerConfiguration.self, from: data)
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
