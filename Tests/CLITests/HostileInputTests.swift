@@ -120,6 +120,17 @@ struct HostileInputTests {
         #expect(!FileManager.default.fileExists(atPath: dir.file("empty/eval_results.json").path))
     }
 
+    @Test("finetune: a label with spaces around it, or a number spelt two ways, is refused instead of becoming a class of its own",
+          arguments: [("1 ", "has spaces around it"), (" 0", "has spaces around it"), ("01", "written differently")])
+    func finetuneLabelSpellings(_ label: String, _ expected: String) throws {
+        let dir = try TemporaryDirectory(); defer { dir.cleanup() }
+        let train = try dir.write("sentence\tlabel\ngood\t1\nbad\t0\nfine\t\(label)\n", to: "t.tsv")
+        let r = try CLI.run(["finetune", "--train", train.path, "--dev", train.path, "--output-dir", dir.file("out").path, "--max-steps", "1"])
+        #expect(r.exited && r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.contains("t.tsv:4: label '\(label)'") && r.stderr.contains(expected), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("out/eval_results.json").path))
+    }
+
     @Test("an --output-dir whose name is too long says so in plain words (no NSCocoaErrorDomain dump), exit 2")
     func finetuneNameTooLong() throws {
         let dir = try TemporaryDirectory(); defer { dir.cleanup() }

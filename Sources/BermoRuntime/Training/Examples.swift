@@ -60,6 +60,22 @@ extension TSVTable {
         if let row = rows.first(where: { VisibleText.hasInvisible($0.fields[l]) }) {
             throw RuntimeError("\(path):\(row.line): label \(VisibleText.quoted(row.fields[l])) in column '\(labelColumn)' holds a character that does not show; remove it")
         }
+        // Spaces around a label ("1 " beside "1", a TSV padded for alignment) would make a class of its own too.
+        if let row = rows.first(where: { $0.fields[l] != $0.fields[l].trimmingCharacters(in: .whitespaces) }) {
+            throw RuntimeError("\(path):\(row.line): label \(VisibleText.quoted(row.fields[l])) in column '\(labelColumn)' has spaces around it, "
+                + "which would make it a class apart from \(VisibleText.quoted(row.fields[l].trimmingCharacters(in: .whitespaces))); remove them")
+        }
+        // Two spellings of one number ("1" and "01") would be two classes that sort as one.
+        var byNumber: [Int: String] = [:]
+        for row in rows {
+            let label = row.fields[l]
+            guard let n = Int(label) else { continue }
+            if let other = byNumber[n], other != label {
+                throw RuntimeError("\(path):\(row.line): label \(VisibleText.quoted(label)) in column '\(labelColumn)' is the number of label "
+                    + "\(VisibleText.quoted(other)) written differently, which would make two classes of one; write every label one way")
+            }
+            byNumber[n] = label
+        }
         let set = Set(rows.map { $0.fields[l] })
         // One class would build a one-output head, which is a regression head: refuse rather than guess.
         guard set.count >= 2 else {
