@@ -55,6 +55,21 @@ import Testing
         #expect(text.contains("iconv -f latin1 -t utf-8"), "\(text)")
     }
 
+    @Test("a NUL byte (binary data, UTF-16 without a byte-order mark) is located and named")
+    func nulByteIsLocated() throws {
+        let utf16 = Array("sentence\tlabel\n".utf8) + Array("fine\t1\n".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        let error = #expect(throws: (any Error).self) { try Self.table(utf16) }
+        let text = error.map { "\($0)" } ?? ""
+        #expect(text.contains("data.tsv:2:2") && text.contains("byte 16 is a NUL byte"), "\(text)")
+        #expect(text.contains("UTF-16 without a byte-order mark") && text.contains("iconv"), "\(text)")
+    }
+
+    @Test("a device that never ends (/dev/zero) is refused after its first chunk instead of filling the memory")
+    func endlessDeviceIsRefused() throws {
+        let error = #expect(throws: TextFileError.self) { try TextFile(contentsOf: "/dev/zero") }
+        #expect(error?.description.hasPrefix("/dev/zero:1:1: byte 0 is a NUL byte") == true, "\(String(describing: error))")
+    }
+
     @Test("a table with a header and no rows is an error, not an empty training set")
     func headerOnlyIsAnError() throws {
         let table = try Self.table(Array("sentence\tlabel\n".utf8))

@@ -111,8 +111,30 @@ public struct TextFile: Sendable {
                 throw failure(errno)
             }
             if count == 0 { return bytes }
+            // Checked while reading, so a device that never ends (`--input /dev/zero`, `/dev/urandom`) is refused
+            // after one chunk instead of filling the memory.
+            // (A UTF-16 file with its byte-order mark is read whole: its readers name the encoding.)
+            let head = bytes.isEmpty ? Array(chunk[..<min(count, 2)]) : Array(bytes.prefix(2))
+            let utf16 = head == [0xFF, 0xFE] || head == [0xFE, 0xFF]
+            if !utf16, let nul = chunk[..<count].firstIndex(of: 0) {
+                bytes.append(contentsOf: chunk[..<nul])
+                throw nulError(path: path, before: bytes)
+            }
             bytes.append(contentsOf: chunk[..<count])
         }
+    }
+
+    /// A NUL byte after `before`: no text format bermo reads has one, so the file is binary, or UTF-16 without a
+    /// byte-order mark (every other byte of ASCII text is NUL there).
+    static func nulError(path: String, before: [UInt8]) -> TextFileError {
+        var line = 1, lineStart = 0
+        for (i, b) in before.enumerated() where b == 0x0A || (b == 0x0D && (i + 1 == before.count || before[i + 1] != 0x0A)) {
+            line += 1; lineStart = i + 1
+        }
+        let column = String(decoding: before[lineStart...], as: UTF8.self).unicodeScalars.count + 1
+        return TextFileError(path: path, line: line, column: column,
+                             "byte \(before.count) is a NUL byte (0x00), which no text file has: this is binary data, or UTF-16 without a byte-order mark",
+                             fix: "give a UTF-8 text file (convert UTF-16 with `iconv -f utf-16le -t utf-8`)")
     }
 }
 
