@@ -34,12 +34,22 @@ struct VocabularyTests {
         #expect(vocabulary.token(of: -1) == nil)
     }
 
-    @Test func linesFollowPythonReadlines() {
+    @Test func linesFollowPythonReadlines() throws {
         // \n, \r\n and a lone \r end lines; a final newline adds nothing; empty lines are tokens; spaces are kept.
-        #expect(Vocabulary.lines(of: "a\nb\r\nc\rd") == ["a", "b", "c", "d"])
-        #expect(Vocabulary.lines(of: "a\n\nb\n") == ["a", "", "b"])
-        #expect(Vocabulary.lines(of: " a \n") == [" a "])
-        #expect(Vocabulary.lines(of: "") == [])
+        func lines(_ text: String) throws -> [String] { try TextFile(bytes: Array(text.utf8), path: "vocab.txt").lines }
+        #expect(try lines("a\nb\r\nc\rd") == ["a", "b", "c", "d"])
+        #expect(try lines("a\n\nb\n") == ["a", "", "b"])
+        #expect(try lines(" a \n") == [" a "])
+        #expect(try lines("") == [])
+    }
+
+    @Test func aByteOrderMarkIsRefusedAsTransformersWouldKeepItInTokenZero() throws {
+        let dir = try TemporaryDirectory(); defer { dir.cleanup() }
+        let file = dir.file("vocab.txt")
+        try Data([0xEF, 0xBB, 0xBF] + Array((["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a"].joined(separator: "\n") + "\n").utf8)).write(to: file)
+        let error = #expect(throws: RuntimeError.self) { try Vocabulary(contentsOf: file) }
+        #expect(error?.message.contains("\(file.path): the file starts with a UTF-8 byte-order mark") == true, "\(String(describing: error))")
+        #expect(error?.message.contains("<byte-order mark U+FEFF>[PAD]") == true, "\(String(describing: error))")
     }
 
     @Test func duplicateLinesMapToTheLastOne() throws {
@@ -51,8 +61,8 @@ struct VocabularyTests {
 
     @Test func missingFileIsReportedWithItsPath() throws {
         let missing = URL(fileURLWithPath: "/nonexistent/bermo/vocab.txt")
-        let error = #expect(throws: RuntimeError.self) { try Vocabulary(contentsOf: missing) }
-        #expect(error?.message.contains("/nonexistent/bermo/vocab.txt") == true)
+        let error = #expect(throws: FileError.self) { try Vocabulary(contentsOf: missing) }
+        #expect(error?.description.contains("/nonexistent/bermo/vocab.txt: cannot read: no such file") == true)
     }
 
     @Test func missingSpecialTokenIsReported() throws {

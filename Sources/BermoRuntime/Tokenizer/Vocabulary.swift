@@ -31,24 +31,20 @@ public struct Vocabulary: Sendable {
     public static let maskToken = "[MASK]"
     public static let specialTokens = [clsToken, sepToken, padToken, unkToken, maskToken]
 
-    /// Reads `vocab.txt`. Throws a `RuntimeError` naming the file when it is missing, not UTF-8, or lacks one of
-    /// the special tokens or has one twice.
+    /// Reads `vocab.txt` through `TextFile` (Python's universal newlines, as `load_vocab` reads it; invalid UTF-8
+    /// and NUL bytes located). Throws naming the file when it is missing, not UTF-8, starts with a byte-order mark,
+    /// or lacks one of the special tokens or has one twice.
     public init(contentsOf file: URL) throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: file)
-        } catch {
-            throw RuntimeError(
-                "Cannot read the vocabulary file \(file.path): \(error.localizedDescription). "
-                    + "Point the tokenizer at the model directory that contains vocab.txt "
-                    + "(download the model again if the file is missing).")
+        let text = try TextFile(contentsOf: file.path, unreadableFix: "point the tokenizer at the model directory that contains "
+            + "vocab.txt (download the model again if the file is missing)")
+        // transformers reads the file as plain "utf-8", which keeps a byte-order mark as part of the first token: the
+        // two would disagree on token 0 (usually [PAD]) without a word, so the file is refused instead.
+        if text.startsWithByteOrderMark {
+            throw RuntimeError("\(file.path): the file starts with a UTF-8 byte-order mark, which transformers keeps as part of "
+                + "the first token (\(VisibleText.quoted("\u{FEFF}" + (text.lineCount > 0 ? text.line(0) : "")))); remove the first "
+                + "three bytes, or use the vocab.txt shipped with the model")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw RuntimeError(
-                "The vocabulary file \(file.path) is not valid UTF-8. "
-                    + "Replace it with the vocab.txt shipped with the model.")
-        }
-        try self.init(tokens: Vocabulary.lines(of: text), source: file.path)
+        try self.init(tokens: text.lines, source: file.path)
     }
 
     /// Builds a vocabulary from tokens in id order; `source` names where they came from in error messages.
@@ -112,26 +108,5 @@ public struct Vocabulary: Sendable {
     /// The spelling of `id`, or nil when it is out of range.
     public func token(of id: Int32) -> String? {
         id >= 0 && Int(id) < tokens.count ? tokens[Int(id)] : nil
-    }
-
-    /// Splits like Python's universal-newline `readlines()` followed by `rstrip("\n")`: a trailing line break
-    /// does not create an extra empty token, but an empty line in the middle does.
-    static func lines(of text: String) -> [String] {
-        var lines: [String] = []
-        lines.reserveCapacity(32_768)
-        let bytes = Array(text.utf8)
-        var start = 0
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == 0x0A || byte == 0x0D {
-                lines.append(String(decoding: bytes[start..<index], as: UTF8.self))
-                if byte == 0x0D, index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
-                start = index + 1
-            }
-            index += 1
-        }
-        if start < bytes.count { lines.append(String(decoding: bytes[start...], as: UTF8.self)) }
-        return lines
     }
 }
