@@ -20,7 +20,7 @@ struct CommandFailure {
             message = "bermo: error: \(file)"
             status = file.isEnvironmentFailure ? 1 : 2
         case is RuntimeError, is HarnessError, is TextFileError, is ValidationFailure, is SettingError, is SuiteError,
-             is SuiteErrors, is DecodingError:
+             is SuiteErrors, is SettingsErrors, is DecodingError:
             message = "bermo: error: \(ErrorText.describe(error))"
             status = 2
         default:

@@ -26,6 +26,11 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let error as SuiteError {
         printError(error.description)
         throw ExitCode(2)
+    } catch let errors as SettingsErrors {
+        // Each is located already (a suite line, or the option it names).
+        printError(errors.description)
+        printError("bermo: \(errors.errors.count) error(s)")
+        throw ExitCode(2)
     } catch {
         if let failure = CommandFailure(error) { throw failure.reported() }
         throw error

@@ -131,6 +131,37 @@ struct HostileInputTests {
         #expect(!FileManager.default.fileExists(atPath: dir.file("out/eval_results.json").path))
     }
 
+    @Test("validate and finetune list every bad setting of a task at once, each located, not only the first")
+    func everyBadSettingIsListed() throws {
+        let dir = try TemporaryDirectory(); defer { dir.cleanup() }
+        let suite = try dir.write("""
+            suite: three-bad
+            model: minilm-l6
+            variants: [bert]
+            seeds: [1]
+            tasks:
+              - task: sst2
+                plugin: glue.finetune
+                glue_task: sst2
+                learning_rate: -1
+                max_steps: 0
+                per_device_train_batch_size: 0
+
+            """, to: "s.yaml")
+        let v = try CLI.run(["validate", suite.path])
+        #expect(v.exited && v.status == 2, "\(v.stderr)")
+        for (line, key) in [(9, "learning_rate"), (10, "max_steps"), (11, "per_device_train_batch_size")] {
+            #expect(v.stderr.contains("\(suite.path):\(line):") && v.stderr.contains("`tasks[sst2].\(key)`: "), "\(v.stderr)")
+        }
+        #expect(v.stderr.contains("3 error(s)"), "\(v.stderr)")
+
+        let train = try dir.write("sentence\tlabel\ngood\t1\nbad\t0\n", to: "t.tsv")
+        let f = try CLI.run(["finetune", "--train", train.path, "--dev", train.path, "--output-dir", dir.file("out").path,
+                             "--learning-rate", "-1", "--max-steps", "0"])
+        #expect(f.exited && f.status == 2, "\(f.stderr)")
+        #expect(f.stderr.contains("`--learning-rate`: -1.0 is out of range") && f.stderr.contains("`--max-steps`: 0 is out of range"), "\(f.stderr)")
+    }
+
     @Test("an --output-dir whose name is too long says so in plain words (no NSCocoaErrorDomain dump), exit 2")
     func finetuneNameTooLong() throws {
         let dir = try TemporaryDirectory(); defer { dir.cleanup() }

@@ -52,6 +52,7 @@ public final class Diagnostics: Sendable {
         switch error {
         case let e as SuiteError: self.error(e)
         case let e as SuiteErrors: e.errors.forEach(self.error)
+        case let e as SettingsErrors: e.errors.forEach { record($0, at: fallback) }
         default: self.error(SuiteError(fallback, ErrorText.describe(error)))
         }
     }

@@ -51,7 +51,7 @@ extension Settings {
     /// caller's own defaults such as the probe's fine-tuning protocol), then runs `check()`.
     public static func decode(from source: any SettingsSource, defaults prototype: Self = Self()) throws -> Self {
         try source.rejectUnknown(prototype.settingKeys)
-        let value = try Self(from: SettingsDecoder(source: source, prototype: prototype))
+        let value = try SettingsDecoder.decode(Self.self, from: source, prototype: prototype)
         do { try value.check() } catch let e as SettingError { throw source.locatedError(e.key, e.message, fix: e.fix) }
         return value
     }

@@ -99,7 +99,7 @@ extension InlineSettings: AnyInlineSettings {
 
     func reading(from source: any SettingsSource) throws -> Any {
         var copy = self
-        copy.wrappedValue = try Value(from: SettingsDecoder(source: source, prototype: wrappedValue))
+        copy.wrappedValue = try SettingsDecoder.decode(Value.self, from: source, prototype: wrappedValue)
         do { try copy.wrappedValue.check() } catch let e as SettingError { throw source.locatedError(e.key, e.message, fix: e.fix) }
         return copy
     }
