@@ -307,9 +307,12 @@ extension JobLeases {
     /// Called when a run starts, so nothing accumulates.
     public func sweep() {
         guard let now = try? clock.now() else { return }
-        StaleTemporaries.sweep(in: layout.jobs, now: now, olderThan: timeout) { $0.hasPrefix(".") && $0 != clock.probeName }
-        // Those of a gone process of this host need not wait.
-        StaleTemporaries.sweep(in: layout.jobs, now: now, olderThan: -.infinity) { $0 != clock.probeName && Self.madeByGoneProcess($0) }
+        // One listing of jobs/ (thousands of records in a large suite); those of a gone process of this host need not wait.
+        StaleTemporaries.sweep(in: layout.jobs, now: now) { name in
+            guard name != clock.probeName else { return nil }
+            if Self.madeByGoneProcess(name) { return -.infinity }
+            return name.hasPrefix(".") ? timeout : nil
+        }
     }
 
     /// `.clock-<host>-<pid>` and `.<id>.lease.tmp-<host>-<pid>-<random>` of this host whose process is gone.

@@ -15,8 +15,14 @@ public enum StaleTemporaries {
     /// seconds before `now`, a time by the file system's clock (`FilesystemClock`). Quietly keeps whatever it
     /// cannot judge or remove.
     public static func sweep(in directory: URL, now: Double, olderThan age: Double = age, where matches: (String) -> Bool) {
+        sweep(in: directory, now: now) { matches($0) ? age : nil }
+    }
+
+    /// As above with an age per name (nil: keep the file), so one listing of a large directory serves every kind.
+    public static func sweep(in directory: URL, now: Double, ageFor: (String) -> Double?) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
-        for name in names where matches(name) {
+        for name in names {
+            guard let age = ageFor(name) else { continue }
             let path = directory.appendingPathComponent(name).path
             var info = stat()
             guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, now - FilesystemClock.seconds(info.st_mtim) > age else { continue }
