@@ -95,8 +95,8 @@ public enum TrainerCheckpoint {
                                     to: partial.appendingPathComponent("optimizer.safetensors"))
         try tuner.hook?.saveState(to: partial)
         for (name, data) in extraFiles { try data.write(to: partial.appendingPathComponent(name)) }
-        let state = try TrainerStateFile.json(tuner, checkpoint: .init(step: tuner.step, path: dir.path))
-        try AtomicFile.writeJSON(state, to: partial.appendingPathComponent("trainer_state.json"))
+        try TrainerStateFile.document(tuner, checkpoint: .init(step: tuner.step, path: dir.path))
+            .write(to: partial.appendingPathComponent("trainer_state.json"))
         try? fm.removeItem(at: old)
         if fm.fileExists(atPath: dir.path) { try fm.moveItem(at: dir, to: old) }
         try fm.moveItem(at: partial, to: dir)

@@ -24,15 +24,13 @@ public enum TrainerResultsFiles {
         var eval = tuner.history.last(where: { $0.eval != nil }).map { TrainerStateFile.evalLog($0, tuner) } ?? [:]
         eval["epoch"] = .double(TrainerStateFile.epoch(tuner))
         eval["eval_samples"] = .int(tuner.evalExamples)
-        eval["bermo"] = try TrainerStateFile.snakeCaseJSON(Outcome(
-            status: result.status, divergedAtStep: result.divergedAtStep, divergenceReason: result.divergenceReason,
-            steps: result.steps, metrics: result.finalEval, trainExamples: trainExamples, evalExamples: tuner.evalExamples,
-            trainSeconds: result.trainSeconds, trainExamplesPerSecond: result.examplesPerSecond))
-        try AtomicFile.writeJSON(JSONValue.object(train), to: directory.appendingPathComponent("train_results.json"))
-        try AtomicFile.writeJSON(JSONValue.object(eval), to: directory.appendingPathComponent("eval_results.json"))
-        try AtomicFile.writeJSON(JSONValue.object(train.merging(eval) { _, evaluation in evaluation }),
-                                 to: directory.appendingPathComponent("all_results.json"))
-        try AtomicFile.writeJSON(try TrainerStateFile.json(tuner, finished: result, checkpoint: checkpoint),
-                                 to: directory.appendingPathComponent("trainer_state.json"))
+        let outcome = Outcome(status: result.status, divergedAtStep: result.divergedAtStep, divergenceReason: result.divergenceReason,
+                              steps: result.steps, metrics: result.finalEval, trainExamples: trainExamples, evalExamples: tuner.evalExamples,
+                              trainSeconds: result.trainSeconds, trainExamplesPerSecond: result.examplesPerSecond)
+        try TrainerStateFile.Document<Outcome>(fields: train).write(to: directory.appendingPathComponent("train_results.json"))
+        try TrainerStateFile.Document(fields: eval, bermo: outcome).write(to: directory.appendingPathComponent("eval_results.json"))
+        try TrainerStateFile.Document(fields: train.merging(eval) { _, evaluation in evaluation }, bermo: outcome)
+            .write(to: directory.appendingPathComponent("all_results.json"))
+        try TrainerStateFile.document(tuner, finished: result, checkpoint: checkpoint).write(to: directory.appendingPathComponent("trainer_state.json"))
     }
 }

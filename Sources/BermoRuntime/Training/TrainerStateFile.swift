@@ -25,6 +25,36 @@ public enum TrainerStateFile {
         public init(step: Int, path: String) { self.step = step; self.path = path }
     }
 
+    /// A file in transformers' layout: its fields as transformers names them, and bermo's own under `bermo`. bermo's
+    /// part is encoded as itself (snake_case keys), not through `JSONValue`, which would round the RNG's 64-bit words
+    /// above 2^63 to doubles.
+    struct Document<Own: Encodable>: Encodable {
+        var fields: [String: JSONValue]
+        var bermo: Own?
+
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(_ name: String) { stringValue = name }
+            init?(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Key.self)
+            for (name, value) in fields { try c.encode(value, forKey: Key(name)) }
+            if let bermo { try c.encode(bermo, forKey: Key("bermo")) }
+        }
+
+        /// Pretty and key-sorted, as every bermo file, atomically; bermo's fields in snake_case (transformers' are already).
+        func write(to url: URL) throws {
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            try AtomicFile.writeJSON(self, to: url, encoder: encoder)
+        }
+    }
+
     /// bermo's section (`bermo`): what resuming needs beyond transformers' fields, and what the head was.
     struct Section: Codable {
         var rng: SeededRandom
@@ -38,7 +68,7 @@ public enum TrainerStateFile {
 
     /// The file's contents for `tuner` as it stands; `finished` adds transformers' closing log entry (train
     /// runtime, speed, mean loss, FLOPs), as `Trainer.train()` does before `save_state()`.
-    public static func json(_ tuner: FineTuner, finished result: TrainingResult? = nil, checkpoint: SavedCheckpoint?) throws -> JSONValue {
+    static func document(_ tuner: FineTuner, finished result: TrainingResult? = nil, checkpoint: SavedCheckpoint?) -> Document<Section> {
         let interval = tuner.config.evalSteps ?? tuner.totalSteps
         let best = bestEvaluation(tuner)
         let finishedStop = result != nil || tuner.step >= tuner.totalSteps
@@ -50,7 +80,7 @@ public enum TrainerStateFile {
             "should_epoch_stop": false, "should_evaluate": false, "should_log": false,
             "should_save": .bool(checkpoint?.step == tuner.step), "should_training_stop": .bool(finishedStop),
         ]
-        return .object([
+        let fields: [String: JSONValue] = [
             "best_global_step": best.map { .int($0.step) } ?? .null,
             "best_metric": best.map { .double($0.value) } ?? .null,
             "best_model_checkpoint": checkpoint.flatMap { $0.step == best?.step ? .string($0.path) : nil } ?? .null,
@@ -71,8 +101,8 @@ public enum TrainerStateFile {
             "train_batch_size": .int(tuner.config.perDeviceTrainBatchSize),
             "trial_name": nil,
             "trial_params": nil,
-            "bermo": try snakeCaseJSON(section),
-        ])
+        ]
+        return Document(fields: fields, bermo: section)
     }
 
     /// Passes over the training set so far, as transformers counts them (fractional within an epoch).
@@ -128,9 +158,4 @@ public enum TrainerStateFile {
 
     static func number(_ x: Float?) -> JSONValue { x.map { .double(Double($0)) } ?? .null }
 
-    /// `value` as bermo's files write it (snake_case keys), as a JSON value.
-    static func snakeCaseJSON<T: Encodable>(_ value: T) throws -> JSONValue {
-        let encoder = JSONEncoder(); encoder.keyEncodingStrategy = .convertToSnakeCase
-        return try JSONDecoder().decode(JSONValue.self, from: encoder.encode(value))
-    }
 }
