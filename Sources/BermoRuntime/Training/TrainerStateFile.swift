@@ -40,7 +40,7 @@ public enum TrainerStateFile {
             init?(intValue: Int) { nil }
         }
 
-        public func encode(to encoder: any Encoder) throws {
+        func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: Key.self)
             for (name, value) in fields { try c.encode(value, forKey: Key(name)) }
             if let bermo { try c.encode(bermo, forKey: Key("bermo")) }
