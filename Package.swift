@@ -173,7 +173,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["BermoRuntime", "BermoTestSupport"],
+            dependencies: ["BermoHarness", "BermoRuntime", "BermoTestSupport"],
             path: "Tests/CLITests"
         ),
         // What every registered plugin and command owes: golden outputs that force a version bump when

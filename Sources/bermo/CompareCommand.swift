@@ -20,13 +20,17 @@ struct CompareCommand: ParsableCommand {
     var tolerance: [String] = []
     @Flag(help: "Show every metric, not only those that moved.")
     var all = false
-    @Flag(help: "Print the table as Markdown.")
-    var markdown = false
+    @Option(help: """
+        text: an aligned table; markdown: a Markdown report for a pull-request comment; github: the table, an ::error \
+        annotation per regressed or missing metric and a ::warning per metric improved beyond its tolerance or skipped, \
+        and the Markdown report appended to $GITHUB_STEP_SUMMARY when that is set.
+        """)
+    var format: GateFormat = .text
 
     func run() throws {
         let policy = try reportingErrors { try parseTolerances(tolerance) }
         let report = Gate.compare(results: Self.resultsFile(results), baseline: Self.resultsFile(baseline), tolerance: policy,
-                                  showAll: all, markdown: markdown)
+                                  showAll: all, format: format)
         print(report.output, terminator: "")
         if let error = report.error { printError(error) }
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
@@ -41,3 +45,5 @@ struct CompareCommand: ParsableCommand {
         return url
     }
 }
+
+extension GateFormat: ExpressibleByArgument {}

@@ -61,6 +61,7 @@ struct FinetuneCommand: ParsableCommand {
         let total = config.totalSteps(trainCount: trainSet.count)
         let bar = ProgressBar(total: total, label: "finetune", start: tuner.step)
         var lastLoss: Float = .nan
+        var saved: TrainerStateFile.SavedCheckpoint?
         let result = try tuner.train(trainSet, dev: devSet, observer: { event in
             switch event {
             case .step(let step, _, let loss):
@@ -73,17 +74,13 @@ struct FinetuneCommand: ParsableCommand {
             case .diverged(let step, let reason):
                 bar.note("diverged at step \(step): \(reason)")
             }
-        }, checkpoint: { try TrainerCheckpoint.save($0, sourceDirectory: modelDir, to: checkpointDir) })
+        }, checkpoint: {
+            try TrainerCheckpoint.save($0, sourceDirectory: modelDir, to: checkpointDir)
+            saved = .init(step: $0.step, path: checkpointDir.path)
+        })
         bar.finish(extra: String(format: "loss %.4f", lastLoss))
 
-        try writeJSON(EvalResults(status: result.status, divergedAtStep: result.divergedAtStep,
-                                  divergenceReason: result.divergenceReason, steps: result.steps,
-                                  metrics: result.finalEval, trainExamples: trainSet.count, evalExamples: devSet.count,
-                                  trainSeconds: result.trainSeconds, trainExamplesPerSecond: result.examplesPerSecond),
-                      to: out.appendingPathComponent("eval_results.json"))
-        try writeJSON(TrainerState(globalStep: result.steps, maxSteps: total, logHistory: result.logHistory,
-                                   head: head.rawValue, mixLayers: model.mixLayers, settings: config.settingsJSON(), seed: config.seed),
-                      to: out.appendingPathComponent("trainer_state.json"))
+        try TrainerResultsFiles.write(tuner, result: result, trainExamples: trainSet.count, checkpoint: saved, to: out)
         if let logits { try Self.writeLogits(try tuner.predict(devSet), numLabels: model.numLabels, to: logits) }
         print(String(data: try JSONEncoder.snake.encode(result.finalEval), encoding: .utf8)!)
     }
@@ -104,16 +101,6 @@ struct FinetuneCommand: ParsableCommand {
         try file.commit()
     }
 
-    struct EvalResults: Encodable {
-        var status: RunStatus; var divergedAtStep: Int?; var divergenceReason: String?; var steps: Int
-        var metrics: [String: Double]; var trainExamples: Int; var evalExamples: Int
-        var trainSeconds: Double; var trainExamplesPerSecond: Double
-    }
-    struct TrainerState: Encodable {
-        var globalStep: Int; var maxSteps: Int; var logHistory: [LogEntry]; var head: String; var mixLayers: [Int]
-        var settings: JSONValue; var seed: UInt64
-    }
-
     func log(_ s: String) { StandardError.write("bermo: \(s)\n") }
 }
 
@@ -126,7 +113,3 @@ extension JSONEncoder {
     }
 }
 
-/// Writes JSON atomically (`AtomicFile`), snake_case keys like run_glue.py's files.
-func writeJSON<T: Encodable>(_ value: T, to url: URL) throws {
-    try AtomicFile.writeJSON(value, to: url, encoder: JSONEncoder.snake)
-}

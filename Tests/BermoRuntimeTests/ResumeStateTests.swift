@@ -48,14 +48,26 @@ struct ResumeStateTests {
         Corruption(label: "fractional global_step", edit: { $0["global_step"] = 1.5 }, mustMention: ["'global_step'", "an integer"]),
         Corruption(label: "global_step as a string", edit: { $0["global_step"] = "2" }, mustMention: ["'global_step'", "an integer"]),
         Corruption(label: "global_step missing", edit: { $0["global_step"] = nil }, mustMention: ["'global_step'", "missing"]),
-        Corruption(label: "RNG state of one word", edit: { $0["rng"] = ["state": [1]] }, mustMention: ["'rng'.state", "4 words", "found 1"]),
-        Corruption(label: "RNG state all zero", edit: { $0["rng"] = ["state": [0, 0, 0, 0]] }, mustMention: ["'rng'.state", "all zero"]),
+        Corruption(label: "RNG state of one word", edit: { editSection(&$0) { $0["rng"] = ["state": [1]] } },
+                   mustMention: ["'bermo'.rng.state", "4 words", "found 1"]),
+        Corruption(label: "RNG state all zero", edit: { editSection(&$0) { $0["rng"] = ["state": [0, 0, 0, 0]] } },
+                   mustMention: ["'bermo'.rng.state", "all zero"]),
         Corruption(label: "log entry after global_step", edit: { state in
-            var log = state["log_history"] as? [[String: Any]] ?? []
-            log[0]["step"] = 99
-            state["log_history"] = log
-        }, mustMention: ["log_history", "step 99", "global_step 2"]),
+            editSection(&state) { section in
+                var log = section["log_history"] as? [[String: Any]] ?? []
+                log[0]["step"] = 99
+                section["log_history"] = log
+            }
+        }, mustMention: ["bermo.log_history", "step 99", "global_step 2"]),
+        Corruption(label: "bermo's section missing", edit: { $0["bermo"] = nil }, mustMention: ["'rng'", "missing"]),
     ]
+
+    /// Edits bermo's own section of the file (`bermo`: RNG, settings, bermo's log), beside transformers' fields.
+    static func editSection(_ state: inout [String: Any], _ edit: (inout [String: Any]) -> Void) {
+        var section = state["bermo"] as? [String: Any] ?? [:]
+        edit(&section)
+        state["bermo"] = section
+    }
 
     @Test(arguments: corruptions)
     func corruptStatesAreRefusedNamingTheField(_ corruption: Corruption) throws {
@@ -67,6 +79,23 @@ struct ResumeStateTests {
         #expect(message.hasPrefix(checkpoint.appendingPathComponent("trainer_state.json").path), "\(message)")
         for text in corruption.mustMention { #expect(message.contains(text), "'\(text)' not in: \(message)") }
         #expect(message.contains("start over"), "\(message)")
+    }
+
+    @Test("a checkpoint written before trainer_state.json took transformers' layout (bermo's fields at the top) resumes to the same state")
+    func aCheckpointInTheEarlierLayoutResumes() throws {
+        let directory = try TemporaryDirectory(); defer { directory.cleanup() }
+        let (fresh, checkpoint) = try Self.savedRun(in: directory)
+        let current = try fresh()
+        try TrainerCheckpoint.resume(current, from: checkpoint)
+        try Self.editState(checkpoint) { state in
+            let section = state["bermo"] as? [String: Any] ?? [:]
+            state = section.merging(["global_step": state["global_step"] ?? -1]) { _, step in step }
+        }
+        let earlier = try fresh()
+        try TrainerCheckpoint.resume(earlier, from: checkpoint)
+        #expect(current.step == 2 && earlier.step == current.step)
+        #expect(earlier.history == current.history && earlier.history.count == 2)
+        #expect(earlier.rng == current.rng)
     }
 
     @Test func aStepBeyondTheRunsLengthIsRefusedWhenTrainingStarts() throws {

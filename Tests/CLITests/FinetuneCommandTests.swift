@@ -6,7 +6,7 @@ import Testing
 struct FinetuneCommandTests {
     static var sst2: URL { URL(fileURLWithPath: ProcessInfo.processInfo.environment["BERMO_DATA"] ?? CLI.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data").path).appendingPathComponent("glue/SST-2") }
 
-    @Test("writes eval_results.json, trainer_state.json (with the BERMo mix) and a loadable checkpoint")
+    @Test("writes eval_results.json, trainer_state.json (bermo's section with the BERMo mix) and a loadable checkpoint")
     func writesOutputs() throws {
         let dir = try CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(at: dir) }
         let r = try CLI.run(["finetune", "--train", Self.sst2.appendingPathComponent("train.tsv").path,
@@ -14,11 +14,11 @@ struct FinetuneCommandTests {
                              "--max-train-samples", "16", "--max-eval-samples", "24", "--per-device-train-batch-size", "8",
                              "--max-steps", "2", "--eval-steps", "1", "--threads", "2", "--output-dir", dir.path])
         #expect(r.status == 0, "\(r.stderr)")
-        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("eval_results.json"))) as! [String: Any]
+        let results = try #require(try Outputs.json(dir.appendingPathComponent("eval_results.json"))["bermo"] as? [String: Any])
         #expect(results["status"] as? String == "completed")
         let acc = try #require((results["metrics"] as? [String: Double])?["accuracy"])
         #expect(acc >= 0 && acc <= 1)
-        let state = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("trainer_state.json"))) as! [String: Any]
+        let state = try #require(try Outputs.json(dir.appendingPathComponent("trainer_state.json"))["bermo"] as? [String: Any])
         let log = try #require(state["log_history"] as? [[String: Any]])
         #expect(log.count == 2)
         #expect((log.last?["mix_weights"] as? [Double])?.count == 7)

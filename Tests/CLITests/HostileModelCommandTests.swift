@@ -85,7 +85,7 @@ struct HostileModelCommandTests {
         #expect(r.stderr.contains(predictions.path) && r.stderr.contains("dev example 1") && r.stderr.contains("diverged"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: predictions.path))
         let results = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("eval_results.json"))) as? [String: Any]
-        #expect(results?["status"] as? String == "diverged")
+        #expect((results?["bermo"] as? [String: Any])?["status"] as? String == "diverged")
     }
 
     @Test("finetune --resume with an impossible global_step is an error naming trainer_state.json, not a crash")

@@ -81,7 +81,15 @@ import Testing
         let rows = try String(contentsOf: logits, encoding: .utf8).split(separator: "\n")
             .map { try JSONDecoder().decode(JSONValue.self, from: Data($0.utf8))["logits"] ?? .null }
         guard rows.count == 16 else { throw GoldenRunFailure(description: "\(logits.path): \(rows.count) rows of logits, expected 16") }
-        return .object(["log_history": state["log_history"] ?? .null, "dev_logits": .array(rows)])
+        // bermo's own log (trainer_state.json's `bermo` section), with the fields recorded before the file took
+        // transformers' layout: the ones added since (mean loss, eval loss, eval time) are functions of recorded
+        // numbers (each step's loss at eval_steps 1, the dev logits) or, the time, no number at all.
+        let recorded: Set = ["step", "epoch", "examples_seen", "loss", "learning_rate", "grad_norm", "eval", "evals", "mix_weights",
+                             "mix_gamma", "extra", "collapsed"]
+        let log = (state["bermo"]?["log_history"]?.arrayValue ?? []).map { entry in
+            JSONValue.object((entry.objectValue ?? [:]).filter { recorded.contains($0.key) })
+        }
+        return .object(["log_history": .array(log), "dev_logits": .array(rows)])
     }
 
     /// The header and the first `count` rows of a TSV (the real file must be there: no silent skip).

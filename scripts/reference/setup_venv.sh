@@ -6,5 +6,5 @@
 set -euo pipefail
 venv="${BERMO_REF_VENV:-$HOME/.cache/bermo/refvenv}"
 if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
-"$venv/bin/pip" install -q torch transformers safetensors numpy tokenizers scipy
+"$venv/bin/pip" install -q torch transformers accelerate safetensors numpy tokenizers scipy
 "$venv/bin/python" -c "import torch, transformers; print('reference venv ready:', torch.__version__, transformers.__version__)"

@@ -29,9 +29,9 @@ public enum ComparisonTable {
         return out + c.summaryLine + "\n"
     }
 
-    public static func markdown(_ c: Comparison) -> String {
+    public static func markdown(_ c: Comparison, all: Bool = false) -> String {
         let showModel = Set(c.rows.map(\.key.model)).count > 1
-        let rows = c.moved
+        let rows = all ? c.rows : c.moved
         var out = c.summaryLine + "\n\n"
         guard !rows.isEmpty else { return out + "Nothing moved.\n" }
         let h = header(showModel)

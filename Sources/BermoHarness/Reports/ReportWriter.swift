@@ -18,14 +18,9 @@ public struct ReportWriter {
         }
         if let path = environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
             // Appended, not replaced: several steps share the summary file. Best effort: a summary that cannot
-            // be appended (a full disk) loses the summary, not the run (`FileHandle.write(_: Data)` would trap).
-            if let handle = FileHandle(forWritingAtPath: path) {
-                _ = try? handle.seekToEnd()
-                try? handle.write(contentsOf: Data((markdown + "\n").utf8))
-                try? handle.close()
-            } else {
-                _ = FileManager.default.createFile(atPath: path, contents: Data((markdown + "\n").utf8))
-            }
+            // be appended (a full disk) loses the summary, not the run (`bermo compare --format github`, whose
+            // whole job is that summary, fails instead).
+            try? AtomicFile.append(markdown + "\n", to: URL(fileURLWithPath: path))
         }
     }
 }

@@ -38,6 +38,13 @@ public struct ParameterLayout: Sendable {
     public private(set) var mixWeights: Int?, mixGamma: Int?
     public private(set) var classifierWeight: Int?, classifierBias: Int?
 
+    /// Parameters outside the three embedding tables: what transformers' `num_parameters(exclude_embeddings: True)`
+    /// counts, and so what its FLOP estimate (`total_flos`) multiplies.
+    public var nonEmbeddingCount: Int {
+        let tables: Set = [wordEmbeddings, positionEmbeddings, tokenTypeEmbeddings]
+        return tensors.filter { !tables.contains($0.offset) }.reduce(0) { $0 + $1.count }
+    }
+
     /// - Parameters:
     ///   - numLabels: size of the classification head (1 = regression); nil for a bare encoder.
     ///   - mixSize: number of hidden states the BERMo mix reads; nil for a plain BERT head.

@@ -112,6 +112,17 @@ public enum AtomicFile {
 
     public static func write(_ text: String, to url: URL) throws { try write(Data(text.utf8), to: url) }
 
+    /// Appends `text` to a file another program keeps (GitHub's `$GITHUB_STEP_SUMMARY`), the way every output is
+    /// written: the old contents and the new part go to a temporary that replaces the file, so a reader sees it
+    /// before or after, never half an append. A device or a pipe is written through (and not read first).
+    public static func append(_ text: String, to url: URL) throws {
+        var info = stat(), existing = Data()
+        if stat(url.path, &info) == 0, info.st_mode & S_IFMT == S_IFREG {
+            do { existing = try Data(contentsOf: url) } catch { throw FileError(foundation: error) ?? error }
+        }
+        try write(existing + Data(text.utf8), to: url)
+    }
+
     /// Pretty, key-sorted JSON, so that result files diff cleanly between runs.
     public static func writeJSON<T: Encodable>(_ value: T, to url: URL, encoder: JSONEncoder? = nil) throws {
         let encoder = encoder ?? {

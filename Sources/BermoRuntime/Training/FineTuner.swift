@@ -14,8 +14,18 @@ public final class FineTuner {
     public var metrics: (Predictions, [Example]) -> [String: Double]
     /// Takes part in every step (pruning schedules); nil for plain fine-tuning.
     public var hook: TrainingHook?
-    /// Total steps of the current run (known to the hook).
-    private var totalSteps = 0
+    /// The metric whose best value `trainer_state.json` reports as `best_metric` (transformers'
+    /// `metric_for_best_model`): accuracy, or Pearson's r for regression. Callers with other metrics set theirs;
+    /// a name the evaluations do not report leaves `best_metric` null.
+    public var metricForBestModel: String
+    /// Total steps of the current run (known to the hook), and steps per pass over the training set.
+    public private(set) var totalSteps = 0
+    public private(set) var stepsPerEpoch = 1
+    /// Examples in the primary eval set (for transformers' `eval_samples_per_second`).
+    public private(set) var evalExamples = 0
+    /// Input tokens of every training batch so far (bermo packs without padding, so real tokens only): a resumed
+    /// run recounts those of the steps before it from the seeded batch order.
+    public private(set) var inputTokensSeen = 0
     /// Whether one evaluation of the primary (first) eval set counts toward `collapsePatience`; defaults to
     /// "every dev prediction is the same class". Callers with a task-specific notion (e.g. "no better than the
     /// majority-class predictor") replace it.
@@ -40,6 +50,7 @@ public final class FineTuner {
         gradients = ParameterBuffer(count: model.layout.total)
         rng = SeededRandom(seed: config.seed)
         metrics = { p, e in p.defaultMetrics(e, kind: kind) }
+        metricForBestModel = kind.numLabels == 1 ? "pearson" : "accuracy"
     }
 
     func encode(_ examples: [Example]) -> [Encoding] {
@@ -60,6 +71,26 @@ public final class FineTuner {
         var order = Array(0..<count)
         order.shuffle(using: &r)
         return order
+    }
+
+    /// The training examples of (0-based) `step`, from the seeded order of its epoch.
+    static func batch(step: Int, count: Int, batchSize: Int, seed: UInt64) -> [Int] {
+        let perEpoch = (count + batchSize - 1) / batchSize
+        let epoch = step / perEpoch, within = step % perEpoch
+        let order = Self.order(count: count, seed: seed, epoch: epoch)
+        return Array(order[(within * batchSize)..<min((within + 1) * batchSize, count)])
+    }
+
+    /// The input tokens of steps `0..<steps` (a resumed run's history), recounted from the batch order.
+    static func inputTokens(steps: Int, encodings: [Encoding], batchSize: Int, seed: UInt64) -> Int {
+        let perEpoch = (encodings.count + batchSize - 1) / batchSize
+        var total = 0
+        for epoch in 0..<((steps + perEpoch - 1) / perEpoch) {
+            let order = Self.order(count: encodings.count, seed: seed, epoch: epoch)
+            let taken = min(steps - epoch * perEpoch, perEpoch) * batchSize
+            for i in order.prefix(taken) { total += encodings[i].inputIds.count }
+        }
+        return total
     }
 
     /// A named evaluation set (e.g. MNLI's `dev_matched` and `dev_mismatched`).
@@ -106,13 +137,15 @@ public final class FineTuner {
         let B = config.perDeviceTrainBatchSize
         let perEpoch = (train.count + B - 1) / B
         let total = config.totalSteps(trainCount: train.count), warmup = config.warmup(total: total)
-        totalSteps = total
+        totalSteps = total; stepsPerEpoch = perEpoch; evalExamples = evalSets[0].examples.count
         let rates = config.learningRates(variant: model.variant)
         let start = Date()
         var status = RunStatus.completed, divergedAt: Int?, reason: String?
         // A collapse is a fall back to the majority level after the model had learned something: the
         // first evaluations of every run sit at that level, which is no divergence.
-        var lastLoss: Float = .nan, constantEvals = 0, hasLearned = false
+        var constantEvals = 0, hasLearned = false
+        // Training losses since the last log entry and since this call started (transformers' `loss` and `train_loss`).
+        var sinceLog = (sum: 0.0, steps: 0), thisCall = (sum: 0.0, steps: 0)
         func count(collapsed: Bool) {
             hasLearned = hasLearned || !collapsed
             constantEvals = collapsed && hasLearned ? constantEvals + 1 : 0
@@ -120,15 +153,14 @@ public final class FineTuner {
         // A resumed run continues the count where the checkpoint left it.
         for entry in history { if let collapsed = entry.collapsed { count(collapsed: collapsed) } }
         let startStep = step
+        inputTokensSeen = Self.inputTokens(steps: min(step, total), encodings: trainEnc, batchSize: B, seed: config.seed)
         if step > total {
             throw RuntimeError("\(resumedFrom?.path ?? "the resumed state"): global_step \(step) is beyond this run's \(total) "
                 + "steps (max_steps, or num_train_epochs over \(train.count) training examples); resume with the options "
                 + "and data the run was started with, or delete the checkpoint folder to start over")
         }
         while step < total {
-            let epoch = step / perEpoch, within = step % perEpoch
-            let order = Self.order(count: train.count, seed: config.seed, epoch: epoch)
-            let idx = Array(order[(within * B)..<min((within + 1) * B, train.count)])
+            let idx = Self.batch(step: step, count: train.count, batchSize: B, seed: config.seed)
             let batch = try model.pack(idx.map { (trainEnc[$0].inputIds, trainEnc[$0].tokenTypeIds) }, numbers: idx)
             let factor = config.schedule.factor(step: step, warmup: warmup, total: total)
             let (loss, norm) = trainStep(batch, targets: targets(train, idx), factor: factor)
@@ -139,7 +171,9 @@ public final class FineTuner {
                 break
             }
             step += 1
-            lastLoss = loss
+            inputTokensSeen += batch.tokenCount
+            sinceLog.sum += Double(loss); sinceLog.steps += 1
+            thisCall.sum += Double(loss); thisCall.steps += 1
             observer(.step(step: step, total: total, loss: loss))
             let evalNow = step == total || (config.evalSteps.map { step % $0 == 0 } ?? false)
             var savedNow = false
@@ -147,6 +181,8 @@ public final class FineTuner {
                 var (entry, predictions) = try evaluationEntry(evalSets: evalSets, encodings: devEncs, loss: loss,
                                                            lr: rates[.encoder].map { $0 * factor },
                                                            gradNorm: norm, epoch: Double(step) / Double(perEpoch))
+                entry.meanLoss = sinceLog.sum / Double(sinceLog.steps)
+                sinceLog = (0, 0)
                 let collapsed = isCollapsed(predictions, evalSets[0].examples)
                 entry.collapsed = collapsed
                 history.append(entry)
@@ -167,12 +203,12 @@ public final class FineTuner {
                 try StopRequest.check("training step \(step) of \(total)" + (savedNow ? " (checkpoint saved)" : " (no checkpoint: the job reruns)"))
             }
         }
-        _ = lastLoss
         let seconds = Date().timeIntervalSince(start)
         let finalEval = history.last?.eval ?? [:]
         return TrainingResult(status: status, divergedAtStep: divergedAt, divergenceReason: reason, steps: step,
                               finalEval: finalEval, logHistory: history, trainSeconds: seconds,
-                              examplesPerSecond: Double((step - startStep) * B) / max(seconds, 1e-9))
+                              examplesPerSecond: Double((step - startStep) * B) / max(seconds, 1e-9),
+                              stepsRun: thisCall.steps, meanLoss: thisCall.steps > 0 ? thisCall.sum / Double(thisCall.steps) : nil)
     }
 
     /// One optimisation step on `batch`: training-mode forward, loss, backward, clipping, AdamW at
@@ -211,15 +247,17 @@ public final class FineTuner {
     private func evaluationEntry(evalSets: [EvalSet], encodings: [[Encoding]], loss: Float, lr: Float?, gradNorm: Float,
                                  epoch: Double) throws -> (LogEntry, Predictions) {
         var all: [String: [String: Double]] = [:], primary = Predictions(classes: [], values: [], logits: [])
+        var primarySeconds = 0.0
         for (i, set) in evalSets.enumerated() {
+            let start = Date()
             let preds = try predict(encodings[i])
-            if i == 0 { primary = preds }
             if !set.examples.isEmpty { all[set.name] = metrics(preds, set.examples) }
+            if i == 0 { primary = preds; primarySeconds = Date().timeIntervalSince(start) }
         }
         let dev = evalSets[0]
         var entry = LogEntry(step: step, epoch: epoch, examplesSeen: step * config.perDeviceTrainBatchSize,
                              loss: loss, learningRate: lr, gradNorm: gradNorm,
-                             eval: all[dev.name])
+                             eval: all[dev.name], evalLoss: primary.meanLoss(dev.examples, kind: kind), evalSeconds: primarySeconds)
         if evalSets.count > 1 { entry.evals = all }
         if let hook { entry.extra = hook.logFields(model: model) }
         if let w = model.layout.mixWeights, let g = model.layout.mixGamma {

@@ -49,30 +49,25 @@ public enum ModelCheckpoint {
 /// sibling `<dir>.partial` folder that then replaces `<dir>` by two renames, so a run killed at any moment
 /// leaves either the previous complete state or the new one (in `<dir>` or, between the renames, `<dir>.old`).
 public enum TrainerCheckpoint {
-    struct State: Codable {
+    /// What resuming reads from `trainer_state.json` (`TrainerStateFile`): transformers' `global_step` and bermo's
+    /// section. A checkpoint written before the file took transformers' layout (bermo's fields at the top level)
+    /// still resumes.
+    struct Stored: Decodable {
         var globalStep: Int
-        var rng: SeededRandom
-        var logHistory: [LogEntry]
-        /// The fine-tuning settings and seed the run was started with: resuming with others is refused.
-        var settings: JSONValue
-        var seed: UInt64
+        var state: TrainerStateFile.Section
 
-        init(globalStep: Int, rng: SeededRandom, logHistory: [LogEntry], settings: JSONValue, seed: UInt64) {
-            self.globalStep = globalStep; self.rng = rng; self.logHistory = logHistory; self.settings = settings; self.seed = seed
-        }
+        enum Keys: String, CodingKey { case globalStep, bermo }
 
         /// `global_step` is read as a JSON value first: Foundation (on Linux) reports 1.5 where an integer belongs
         /// as "not valid JSON" without naming the field, and this is the field a hand edit is most likely to break.
         init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let c = try decoder.container(keyedBy: Keys.self)
             guard case .int(let step) = try c.decode(JSONValue.self, forKey: .globalStep) else {
-                throw DecodingError.typeMismatch(Int.self, .init(codingPath: c.codingPath + [CodingKeys.globalStep], debugDescription: ""))
+                throw DecodingError.typeMismatch(Int.self, .init(codingPath: c.codingPath + [Keys.globalStep], debugDescription: ""))
             }
             globalStep = step
-            rng = try c.decode(SeededRandom.self, forKey: .rng)
-            logHistory = try c.decode([LogEntry].self, forKey: .logHistory)
-            settings = try c.decode(JSONValue.self, forKey: .settings)
-            seed = try c.decode(UInt64.self, forKey: .seed)
+            state = c.contains(.bermo) ? try c.decode(TrainerStateFile.Section.self, forKey: .bermo)
+                                       : try TrainerStateFile.Section(from: decoder)
         }
 
         /// What decoding cannot check: a step count is not negative and the log does not run ahead of it
@@ -81,8 +76,8 @@ public enum TrainerCheckpoint {
             guard globalStep >= 0 else {
                 throw RuntimeError("global_step is \(globalStep), but a step count cannot be negative")
             }
-            if let (index, entry) = logHistory.enumerated().first(where: { $0.element.step < 0 || $0.element.step > globalStep }) {
-                throw RuntimeError("log_history[\(index)] is at step \(entry.step), outside 0...global_step \(globalStep)")
+            if let (index, entry) = state.logHistory.enumerated().first(where: { $0.element.step < 0 || $0.element.step > globalStep }) {
+                throw RuntimeError("bermo.log_history[\(index)] is at step \(entry.step), outside 0...global_step \(globalStep)")
             }
         }
     }
@@ -100,10 +95,8 @@ public enum TrainerCheckpoint {
                                     to: partial.appendingPathComponent("optimizer.safetensors"))
         try tuner.hook?.saveState(to: partial)
         for (name, data) in extraFiles { try data.write(to: partial.appendingPathComponent(name)) }
-        let state = State(globalStep: tuner.step, rng: tuner.rng, logHistory: tuner.history, settings: tuner.config.settingsJSON(),
-                          seed: tuner.config.seed)
-        let enc = JSONEncoder(); enc.keyEncodingStrategy = .convertToSnakeCase; enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try enc.encode(state).write(to: partial.appendingPathComponent("trainer_state.json"))
+        try TrainerStateFile.document(tuner, checkpoint: .init(step: tuner.step, path: dir.path))
+            .write(to: partial.appendingPathComponent("trainer_state.json"))
         try? fm.removeItem(at: old)
         if fm.fileExists(atPath: dir.path) { try fm.moveItem(at: dir, to: old) }
         try fm.moveItem(at: partial, to: dir)
@@ -137,18 +130,19 @@ public enum TrainerCheckpoint {
         }
         let dec = JSONDecoder(); dec.keyDecodingStrategy = .convertFromSnakeCase
         let statePath = dir.appendingPathComponent("trainer_state.json")
-        let state: State
+        let stored: Stored
         do {
             let data = try Data(contentsOf: statePath)
-            do { state = try dec.decode(State.self, from: data) } catch let error as DecodingError {
+            do { stored = try dec.decode(Stored.self, from: data) } catch let error as DecodingError {
                 throw RuntimeError(DecodingErrorText.describe(error, in: data, snakeCaseKeys: true))
             }
-            try state.check()
+            try stored.check()
         } catch {
             let problem = (error as? RuntimeError)?.message ?? error.localizedDescription
             throw RuntimeError("\(statePath.path): cannot resume from this trainer state: \(problem); delete the checkpoint "
                 + "folder to start over")
         }
+        let state = stored.state
         let saved = try? FineTuneConfig.decode(from: JSONSettingsSource(state.settings, origin: statePath.path), defaults: tuner.config)
         guard saved == tuner.config, state.seed == tuner.config.seed else {
             throw RuntimeError("\(statePath.path) was written with different hyper-parameters; resume with the same options or use a new --output-dir")
@@ -158,7 +152,7 @@ public enum TrainerCheckpoint {
         let opt = try SafetensorsFile(contentsOf: dir.appendingPathComponent("optimizer.safetensors"))
         try opt.copyFloats("adamw.m", into: tuner.optimizer.m.base, count: tuner.model.layout.total)
         try opt.copyFloats("adamw.v", into: tuner.optimizer.v.base, count: tuner.model.layout.total)
-        tuner.restore(step: state.globalStep, rng: state.rng, history: state.logHistory, from: statePath)
+        tuner.restore(step: stored.globalStep, rng: state.rng, history: state.logHistory, from: statePath)
         try tuner.hook?.restoreState(from: dir)
     }
 }

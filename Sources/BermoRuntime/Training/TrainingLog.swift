@@ -4,11 +4,19 @@ public struct LogEntry: Codable, Sendable, Equatable {
     public var step: Int
     public var epoch: Double
     public var examplesSeen: Int
+    /// The training loss of this entry's step.
     public var loss: Float?
+    /// The mean training loss over the steps since the previous entry (or since this process started, after a
+    /// resume): what transformers logs as `loss`.
+    public var meanLoss: Double?
     public var learningRate: Float?
     public var gradNorm: Float?
     /// Dev metrics at this step (e.g. `accuracy`, or `pearson` and `spearman`).
     public var eval: [String: Double]?
+    /// The primary eval set's mean loss per example (cross-entropy, or squared error for regression) and how long
+    /// evaluating it took: transformers' `eval_loss` and `eval_runtime`.
+    public var evalLoss: Double?
+    public var evalSeconds: Double?
     /// Every eval set's metrics by set name, when the run has more than one (`eval` is the first set's).
     public var evals: [String: [String: Double]]?
     /// softmax(w) of the BERMo mix, one per mixed layer, and gamma.
@@ -41,4 +49,8 @@ public struct TrainingResult: Codable, Sendable {
     public var logHistory: [LogEntry]
     public var trainSeconds: Double
     public var examplesPerSecond: Double
+    /// Steps this call ran (fewer than `steps` after a resume) and their mean training loss (nil when none ran):
+    /// transformers' `train_loss`, which also covers only the steps of the current `train()` call.
+    public var stepsRun: Int
+    public var meanLoss: Double?
 }
