@@ -17,7 +17,7 @@ public struct StudentT: Sendable, Equatable {
         if t == -.infinity { return 1 }
         let nu = degreesOfFreedom
         // P(|T| > |t|) = I_{ν/(ν+t²)}(ν/2, 1/2).
-        let twoTailed = IncompleteBeta.regularized(x: nu / (nu + t * t), a: nu / 2, b: 0.5)
+        let twoTailed = IncompleteBeta.regularized(x: nu / (nu + t * t), complement: t * t / (nu + t * t), a: nu / 2, b: 0.5)
         return t > 0 ? twoTailed / 2 : 1 - twoTailed / 2
     }
 
