@@ -44,6 +44,18 @@ public struct PairedComparison: Codable, Sendable, Equatable {
         case meanDifference = "mean_difference", stdDifference = "std_difference", interval, excludesZero = "excludes_zero", note
     }
 
+    /// Writes `null` for an absent mean, std, interval, verdict or note (rather than leaving the key out), so
+    /// every entry has every documented key; `group` is left out when the task has none, as in `aggregates`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(model, forKey: .model); try c.encode(task, forKey: .task); try c.encodeIfPresent(group, forKey: .group)
+        try c.encode(metric, forKey: .metric); try c.encode(higherIsBetter, forKey: .higherIsBetter)
+        try c.encode(variant, forKey: .variant); try c.encode(reference, forKey: .reference)
+        try c.encode(pairs, forKey: .pairs); try c.encode(n, forKey: .n)
+        try c.encode(meanDifference, forKey: .meanDifference); try c.encode(stdDifference, forKey: .stdDifference)
+        try c.encode(interval, forKey: .interval); try c.encode(excludesZero, forKey: .excludesZero); try c.encode(note, forKey: .note)
+    }
+
     public static let level = 0.95
 
     /// Pairs `variant`'s and `reference`'s aggregates (per-seed values) of one (model, task, metric).

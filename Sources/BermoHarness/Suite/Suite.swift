@@ -64,5 +64,7 @@ enum SuiteKeys {
     static let variant = ["name", "head", "mix"]
     static let mix = ["layers", "include_embedding", "initial_weights", "initial_gamma", "layer_norm", "trainable"]
     static let tolerance = ["absolute", "relative", "std"]
+    /// The noise test a tolerance may add (`{absolute: 0.01, welch: 0.05}`).
+    static let toleranceTest = ["welch"]
     static let compare = ["variant", "against"]
 }
