@@ -22,9 +22,7 @@ public struct SeedPowerReport: RunReport {
     }
 
     public func report(_ run: FinishedRun, options: Options) throws -> ReportOutput {
-        guard let results = run.results else {
-            throw HarnessError("\(run.layout.results.path) does not exist; finish the run (`bermo run … --finalize`) to write it")
-        }
+        let results = try run.requiredResults()
         let aggregates = results.aggregates.filter { options.metric == nil || $0.metric == options.metric }
         let measured = aggregates.filter { $0.std != nil }
         guard !measured.isEmpty else {
