@@ -8,7 +8,7 @@ import Foundation
 /// (found through the registry; the CLI names none).
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Cross-job analyses of a finished run, offered by the plugins.",
+        commandName: "report", abstract: "Cross-job analyses of a finished run, offered by the harness (comparisons, power) and the plugins.",
         discussion: "Reports:\n" + Plugins.registry().reports.map { r in
             "\n\(r.name): \(r.summary)\n" + SettingsOptions.help(r.optionDeclarations)
         }.joined(separator: "\n"))

@@ -6,8 +6,9 @@ import Foundation
 /// 32 SST-2 examples and evaluates on 32.
 public enum SmallSuite {
     /// `long`: the GLUE jobs train 16 steps and save a checkpoint at every evaluation (every 4 steps), so a
-    /// worker can be stopped in the middle of one and another can resume it.
-    public static func write(in dir: URL, long: Bool) throws -> URL {
+    /// worker can be stopped in the middle of one and another can resume it. `seeds`: more than one for
+    /// statistics over seeds (each seed adds 4 jobs).
+    public static func write(in dir: URL, long: Bool, seeds: [Int] = [1]) throws -> URL {
         let lines = try String(contentsOf: DataPaths.senteval("past_present.txt"), encoding: .utf8).split(separator: "\n")
         var slice: [Substring] = []
         for (split, count) in [("tr", 48), ("va", 24), ("te", 24)] {
@@ -19,7 +20,7 @@ public enum SmallSuite {
             suite: cluster-small
             model: minilm-l6
             variants: [bert, bermo]
-            seeds: [1]
+            seeds: [\(seeds.map(String.init).joined(separator: ", "))]
             tasks:
               - {task: tense, plugin: senteval.probe, file: tense.tsv, pooling: mean, max_epoch: 8}
               - {task: sst2, plugin: glue.finetune, glue_task: sst2, \(glue), max_train_samples: 32,

@@ -1,5 +1,27 @@
 /// Renders a comparison as an aligned text table (terminal) or a Markdown table (reports).
 public enum ComparisonTable {
+    /// Which optional columns a table has: the model (several models) and the noise test (a noise-aware tolerance).
+    struct Columns {
+        var model: Bool, noise: Bool
+        init(_ c: Comparison) {
+            model = Set(c.rows.map(\.key.model)).count > 1
+            noise = c.rows.contains { $0.noise != nil }
+        }
+    }
+
+    static func header(_ columns: Columns) -> [String] {
+        header(columns.model) + (columns.noise ? ["seed-noise test"] : [])
+    }
+
+    static func cells(_ r: MetricComparison, _ columns: Columns) -> [String] {
+        var row = cells(r, columns.model)
+        if r.insideNoise { row[row.count - 1] = "within (seed noise)" }
+        if columns.noise {
+            row.append(r.noise.map { n in n.summary(worse: r.movedWorse) + (n.note.map { " — \($0)" } ?? "") } ?? "—")
+        }
+        return row
+    }
+
     static func header(_ showModel: Bool) -> [String] {
         ["task", "metric", "variant"] + (showModel ? ["model"] : []) + ["baseline", "current", "Δ", "allowed", "verdict"]
     }
@@ -16,9 +38,9 @@ public enum ComparisonTable {
 
     public static func text(_ c: Comparison, all: Bool = false) -> String {
         let rows = all ? c.rows : c.moved
-        let showModel = Set(c.rows.map(\.key.model)).count > 1
+        let columns = Columns(c)
         guard !rows.isEmpty else { return c.summaryLine + "\n(nothing moved)\n" }
-        let table = [header(showModel)] + rows.map { cells($0, showModel) }
+        let table = [header(columns)] + rows.map { cells($0, columns) }
         let widths = (0..<table[0].count).map { col in table.map { $0[col].count }.max() ?? 0 }
         var out = ""
         for (i, row) in table.enumerated() {
@@ -30,13 +52,13 @@ public enum ComparisonTable {
     }
 
     public static func markdown(_ c: Comparison, all: Bool = false) -> String {
-        let showModel = Set(c.rows.map(\.key.model)).count > 1
+        let columns = Columns(c)
         let rows = all ? c.rows : c.moved
         var out = c.summaryLine + "\n\n"
         guard !rows.isEmpty else { return out + "Nothing moved.\n" }
-        let h = header(showModel)
+        let h = header(columns)
         out += "| " + h.joined(separator: " | ") + " |\n|" + h.map { _ in "---|" }.joined() + "\n"
-        for r in rows { out += "| " + cells(r, showModel).map(Markdown.escape).joined(separator: " | ") + " |\n" }
+        for r in rows { out += "| " + cells(r, columns).map(Markdown.escape).joined(separator: " | ") + " |\n" }
         return out
     }
 }

@@ -28,7 +28,7 @@ public enum GateFormat: String, CaseIterable, Sendable {
     /// One annotation per metric worth a reviewer's eye: errors for what fails the gate, warnings for a stale
     /// baseline or a metric left unchecked. The message is the metric's table row, column by column.
     static func annotations(_ c: Comparison) -> [String] {
-        let showModel = Set(c.rows.map(\.key.model)).count > 1
+        let columns = ComparisonTable.Columns(c)
         return c.rows.compactMap { row in
             let (command, what): (String, String)
             switch row.verdict {
@@ -38,7 +38,7 @@ public enum GateFormat: String, CaseIterable, Sendable {
             case .skipped: (command, what) = ("warning", "not checked: every job of it was skipped")
             case .within, .new: return nil
             }
-            let cells = zip(ComparisonTable.header(showModel), ComparisonTable.cells(row, showModel)).map { "\($0): \($1)" }
+            let cells = zip(ComparisonTable.header(columns), ComparisonTable.cells(row, columns)).map { "\($0): \($1)" }
             return GitHubWorkflowCommand.line(command, properties: ["title": "bermo gate: \(row.key) \(row.verdict.rawValue)"],
                                               message: "\(row.key) \(what). " + cells.joined(separator: "; "))
         }

@@ -50,8 +50,11 @@ public final class PluginRegistry: Sendable {
     /// Every plugin, constructed.
     public var plugins: [any TaskPlugin] { knownIDs.compactMap { try? plugin($0) } }
 
-    /// Every plugin's cross-job reports, by name (a name offered twice is a programming error).
-    public var reports: [any RunReport] { Self.unique(plugins.flatMap(\.reports), what: "report") { $0.name } }
+    /// Every cross-job report: the harness's own (`comparisons`, `power`) and every plugin's, by name (a name
+    /// offered twice is a programming error).
+    public var reports: [any RunReport] {
+        Self.unique([ComparisonsReport(), SeedPowerReport()] + plugins.flatMap(\.reports), what: "report") { $0.name }
+    }
 
     /// Every plugin's datasets, by name.
     public var datasets: [any DatasetFetcher] { Self.unique(plugins.flatMap(\.datasets), what: "dataset") { $0.name } }
