@@ -30,15 +30,25 @@ public enum ComparisonTable {
     }
 
     public static func markdown(_ c: Comparison) -> String {
-        let showModel = Set(c.rows.map(\.key.model)).count > 1
-        let rows = c.moved
         var out = c.summaryLine + "\n\n"
-        guard !rows.isEmpty else { return out + "Nothing moved.\n" }
-        let h = header(showModel)
-        out += "| " + h.joined(separator: " | ") + " |\n|" + h.map { _ in "---|" }.joined() + "\n"
-        for r in rows { out += "| " + cells(r, showModel).map(Markdown.escape).joined(separator: " | ") + " |\n" }
+        guard !c.moved.isEmpty else { return out + "Nothing moved.\n" }
+        out += table(c, rows: c.moved).markdown
         return out
     }
-}
 
-import Foundation
+    /// `rows` of `c` as a report table: regressions and missing metrics marked bad, improvements good, the verdict
+    /// cell keyed (task, variant, metric, model, verdict) for machines.
+    public static func table(_ c: Comparison, rows: [MetricComparison]) -> ReportTable {
+        let showModel = Set(c.rows.map(\.key.model)).count > 1
+        let columns = header(showModel).map { title in
+            ReportTable.Column(title, ["baseline", "current", "Δ", "allowed"].contains(title) ? .right : .left)
+        }
+        return ReportTable(columns: columns, rows: rows.map { r in
+            let mark: ReportTable.Mark? = r.failsGate ? .bad : r.verdict == .improved ? .good : nil
+            let data = ["task": r.key.task, "variant": r.key.variant, "metric": r.key.metric, "model": r.key.model, "verdict": r.verdict.rawValue]
+            let texts = cells(r, showModel)
+            // The verdict cell carries the row's key; every cell carries the mark, so the whole row is highlighted.
+            return texts.enumerated().map { i, text in ReportTable.Cell(text, mark: mark, data: i == texts.count - 1 ? data : [:]) }
+        })
+    }
+}

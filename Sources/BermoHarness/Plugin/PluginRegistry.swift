@@ -50,8 +50,14 @@ public final class PluginRegistry: Sendable {
     /// Every plugin, constructed.
     public var plugins: [any TaskPlugin] { knownIDs.compactMap { try? plugin($0) } }
 
-    /// Every plugin's cross-job reports, by name (a name offered twice is a programming error).
-    public var reports: [any RunReport] { Self.unique(plugins.flatMap(\.reports), what: "report") { $0.name } }
+    /// Every cross-job report, by name: the harness's own (`html`) and every plugin's (a name offered twice is a
+    /// programming error).
+    public var reports: [any RunReport] {
+        Self.unique([HTMLRunReport(registry: self)] + plugins.flatMap(\.reports), what: "report") { $0.name }
+    }
+
+    /// What every plugin adds to the HTML report.
+    public var reportSections: [any ReportSectionProvider] { plugins.flatMap(\.reportSections) }
 
     /// Every plugin's datasets, by name.
     public var datasets: [any DatasetFetcher] { Self.unique(plugins.flatMap(\.datasets), what: "dataset") { $0.name } }

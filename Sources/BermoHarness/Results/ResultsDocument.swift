@@ -82,6 +82,16 @@ public struct ResultsDocument: Codable, Sendable, Equatable {
                                aggregates: Aggregate.compute(sorted))
     }
 
+    /// `path` itself, or the results.json inside it when it is a directory (commands take either).
+    public static func file(at path: String) -> URL {
+        var isDirectory: ObjCBool = false
+        let url = URL(fileURLWithPath: path)
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return OutputLayout(url).results
+        }
+        return url
+    }
+
     public static func read(_ url: URL) throws -> ResultsDocument {
         let doc = try HarnessJSON.read(ResultsDocument.self, from: url, what: "results file")
         guard readableVersions.contains(doc.schemaVersion) else {
