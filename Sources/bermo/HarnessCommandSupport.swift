@@ -34,14 +34,16 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
 
 func printError(_ text: String) { StandardError.write(text + "\n") }
 
-/// Parses repeated `--tolerance` values: `abs:0.01` (default) or `accuracy=std:2` (one metric).
+/// Parses repeated `--tolerance` values: `abs:0.01` (default) or `accuracy=std:2` (one metric), either with an
+/// optional seed-noise test: `abs:0.01,welch:0.05`.
 func parseTolerances(_ values: [String]) throws -> TolerancePolicy {
     var policy = TolerancePolicy()
     for value in values {
         let parts = value.split(separator: "=", maxSplits: 1).map(String.init)
         let spec = parts.count == 2 ? parts[1] : parts[0]
         guard let tolerance = Tolerance(cli: spec) else {
-            throw HarnessError("--tolerance \(value): expected abs:X, rel:X or std:K (X, K ≥ 0), optionally prefixed by a metric: accuracy=std:2")
+            throw HarnessError("--tolerance \(value): expected abs:X, rel:X or std:K (X, K ≥ 0), optionally followed by ,welch:LEVEL "
+                + "(0 < LEVEL < 1) and prefixed by a metric: accuracy=std:2, abs:0.01,welch:0.05")
         }
         if parts.count == 2 { policy.perMetric[parts[0]] = tolerance } else { policy.defaultTolerance = tolerance }
     }

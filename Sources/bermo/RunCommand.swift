@@ -35,7 +35,7 @@ struct RunCommand: ParsableCommand {
     var failFast = false
     @Option(name: .customLong("lease-timeout"), help: "Seconds a job may go without a heartbeat before another process takes it over (several processes on one output directory; renewed every fifth of that).")
     var leaseTimeout: Int = JobLeases.defaultTimeout
-    @Option(help: "Tolerance for the baseline gate, overriding the suite's: abs:X, rel:X, std:K, or METRIC=abs:X (repeatable).")
+    @Option(help: "Tolerance for the baseline gate, overriding the suite's: abs:X, rel:X, std:K, each optionally with ,welch:LEVEL (seed-noise test; see `bermo compare --help`), or METRIC=… (repeatable).")
     var tolerance: [String] = []
     @Option(name: .customLong("max-attempts"), help: "A job whose plugin failed this many times (in any process on this output directory) is not run again.")
     var maxAttempts = 2

@@ -25,11 +25,29 @@ public struct MetricComparison: Sendable, Equatable {
     /// The largest move the tolerance allows, in metric units.
     public var allowed: Double?
     public var verdict: Verdict
+    /// The seed-noise test, when the tolerance is noise-aware (`Tolerance.welch`) and both runs have the metric.
+    public var noise: NoiseTest? = nil
 
     public var delta: Double? {
         guard let b = baseline?.mean, let c = current?.mean else { return nil }
         return c - b
     }
+
+    /// Whether the mean moved in the worse direction.
+    public var movedWorse: Bool {
+        guard let delta else { return false }
+        return higherIsBetter ? delta < 0 : delta > 0
+    }
+
+    /// Whether the mean moved by more than the tolerance allows (either way). A small epsilon keeps a move of
+    /// exactly the tolerance (up to rounding) within it.
+    public var movedBeyondTolerance: Bool {
+        guard let delta, let allowed, let b = baseline?.mean else { return false }
+        return abs(delta) > allowed + 1e-12 * max(1, abs(b))
+    }
+
+    /// Moved beyond the tolerance, but seed noise explains it (a noise-aware tolerance's test said so).
+    public var insideNoise: Bool { verdict == .within && movedBeyondTolerance && noise?.explainsMove(worse: movedWorse) == true }
 
     public var failsGate: Bool { verdict == .regressed || verdict == .missing }
 }
@@ -51,8 +69,10 @@ public struct Comparison: Sendable {
     public var summaryLine: String {
         let parts: [(MetricComparison.Verdict, String)] = [(.regressed, "regressed"), (.missing, "missing"), (.improved, "improved"),
                                                            (.within, "within tolerance"), (.skipped, "skipped"), (.new, "new")]
-        return "\(rows.count) metric(s): " + parts.compactMap { v, label in count(v) > 0 ? "\(count(v)) \(label)" : nil }.joined(separator: ", ")
-            + (hasRegression ? " — REGRESSION" : " — OK")
+        let noise = rows.filter(\.insideNoise).count
+        return "\(rows.count) metric(s): " + parts.compactMap { v, label in
+            count(v) > 0 ? "\(count(v)) \(label)" + (v == .within && noise > 0 ? " (\(noise) of them beyond it but inside seed noise)" : "") : nil
+        }.joined(separator: ", ") + (hasRegression ? " — REGRESSION" : " — OK")
     }
 }
 
@@ -88,12 +108,12 @@ public struct Comparator: Sendable {
                 let statuses = current.jobs.filter { $0.task == key.task && $0.variant == key.variant && $0.model == key.model }.map(\.status)
                 row.verdict = !statuses.isEmpty && statuses.allSatisfy { $0 == .skipped } ? .skipped : .missing
             case let (b?, c?):
-                let allowed = try Self.allowed(tolerance, baseline: b, current: c)
-                let delta = c.mean - b.mean
-                let worse = higher ? delta < 0 : delta > 0
-                row.allowed = allowed
-                // A small epsilon keeps a move of exactly the tolerance (up to rounding) within it.
-                if abs(delta) > allowed + 1e-12 * max(1, abs(b.mean)) { row.verdict = worse ? .regressed : .improved }
+                row.allowed = try Self.allowed(tolerance.base, baseline: b, current: c)
+                row.noise = tolerance.significanceLevel.map { NoiseTest(baseline: b, current: c, higherIsBetter: higher, level: $0) }
+                // Beyond the tolerance, and (for a noise-aware one whose test could run) beyond seed noise.
+                if row.movedBeyondTolerance && row.noise?.explainsMove(worse: row.movedWorse) != true {
+                    row.verdict = row.movedWorse ? .regressed : .improved
+                }
             }
             rows.append(row)
         }
@@ -101,7 +121,7 @@ public struct Comparator: Sendable {
     }
 
     static func allowed(_ tolerance: Tolerance, baseline b: Aggregate, current c: Aggregate) throws -> Double {
-        switch tolerance {
+        switch tolerance.base {
         case .absolute(let x): return x
         case .relative(let x): return x * abs(b.mean)
         case .std(let k):
@@ -110,6 +130,7 @@ public struct Comparator: Sendable {
                     + "run more seeds, or use an absolute or relative tolerance for `\(b.metric)` (e.g. --tolerance \(b.metric)=abs:0.01)")
             }
             return k * std
+        case .welch(let base, _): return try allowed(base, baseline: b, current: c)
         }
     }
 }

@@ -65,5 +65,6 @@ public struct JUnitReport {
 
     func describe(_ r: MetricComparison) -> String {
         "\(r.key): baseline \(r.baseline.map(Format.meanStd) ?? "—"), current \(r.current.map(Format.meanStd) ?? "—"), tolerance \(r.tolerance)"
+            + (r.noise.map { ", \($0.summary(worse: r.movedWorse))" } ?? "")
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// `summary.md`: one table per task (variants × metrics, mean ± std over seeds), jobs that did not
-/// complete with their reasons, failures, and the gate's table. Also what CI shows in the step summary.
+/// complete with their reasons, failures, the paired comparisons over seeds, and the gate's table. Also what CI shows in the step summary.
 public struct MarkdownReport {
     public let results: ResultsDocument
     public let comparison: Comparison?
@@ -44,6 +44,12 @@ public struct MarkdownReport {
                 for f in failed { out += "- \(f.variant) · seed \(f.seed): \(Markdown.escape(f.error))\n" }
                 out += "\n"
             }
+        }
+        if let comparisons = results.comparisons, !comparisons.isEmpty {
+            out += "## Paired comparisons over seeds\n\n"
+            out += "Per seed, variant − reference (both ran the seed); mean Δ with a 95% interval over seeds "
+                + "(Student t below \(MeanInterval.bootstrapMinimumCount) pairs, percentile bootstrap from there on).\n\n"
+            out += PairedComparisonTable.markdown(comparisons) + "\n"
         }
         if let comparison {
             out += "## Regression gate\n\n" + ComparisonTable.markdown(comparison) + "\n"

@@ -25,15 +25,8 @@ public struct Aggregate: Codable, Sendable, Equatable {
         case model, variant, task, group, metric, higherIsBetter = "higher_is_better", values, mean, std, n
     }
 
-    /// Mean and sample std of `values`.
-    public static func statistics(_ values: [Double]) -> (mean: Double, std: Double?) {
-        let n = Double(values.count)
-        guard !values.isEmpty else { return (.nan, nil) }
-        let mean = values.reduce(0, +) / n
-        guard values.count > 1 else { return (mean, nil) }
-        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
-        return (mean, variance.squareRoot())
-    }
+    /// Mean and sample std of `values` (`SampleMoments`).
+    public static func statistics(_ values: [Double]) -> (mean: Double, std: Double?) { SampleMoments.of(values) }
 
     /// Groups completed jobs' metrics by (model, variant, task, metric), in the order the records come
     /// (plan order: the suite's order of tasks, variants and seeds). Only declared metrics are aggregated

@@ -4,10 +4,11 @@ import Foundation
 /// `results.json`: one run (or merged shards) of a suite — provenance, every job, and per-seed aggregates.
 /// `bermo compare` reads two of these.
 public struct ResultsDocument: Codable, Sendable, Equatable {
-    /// 2 since bermo 0.2 (typed status, integer plugin versions, numerics version). Version 1 files are
-    /// still read (for `compare` and baselines): their fields are a subset.
-    public static let schemaVersion = 2
-    static let readableVersions = 1...2
+    /// 3 adds `comparisons` (paired differences over seeds) and the suite's compared pairs; 2 (bermo 0.2)
+    /// typed status, integer plugin versions and the numerics version. Versions 1 and 2 are still read (for
+    /// `compare` and baselines): their fields are a subset, and they simply have no comparisons.
+    public static let schemaVersion = 3
+    static let readableVersions = 1...3
 
     public struct SuiteInfo: Codable, Sendable, Equatable {
         public var name: String
@@ -16,6 +17,9 @@ public struct ResultsDocument: Codable, Sendable, Equatable {
         public var description: String?
         /// The suite's tolerance policy (as `TolerancePolicy.json`), used by `bermo compare`.
         public var tolerance: JSONValue
+        /// The variant pairs compared over seeds (the suite's `compare:`, or each variant against `bert`);
+        /// absent before schema 3, when the default applies to the variants the jobs ran.
+        public var compare: [VariantPair]? = nil
     }
 
     /// A job as results list it (the full record stays in `jobs/<id>.json`).
@@ -62,10 +66,12 @@ public struct ResultsDocument: Codable, Sendable, Equatable {
     public var jobs: [JobSummary]
     public var failures: [JobFailure]
     public var aggregates: [Aggregate]
+    /// Each compared pair of variants, per task and metric, paired by seed (absent before schema 3).
+    public var comparisons: [PairedComparison]?
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", suite, bermo, environment, createdAt = "created_at", shard, limit
-        case plannedJobs = "planned_jobs", jobs, failures, aggregates
+        case plannedJobs = "planned_jobs", jobs, failures, aggregates, comparisons
     }
 
     public var tolerance: TolerancePolicy { TolerancePolicy(json: suite.tolerance) }
@@ -76,10 +82,14 @@ public struct ResultsDocument: Codable, Sendable, Equatable {
         // Plan order (model, task, variant, seed as the suite lists them), so reports follow the suite.
         let position = Dictionary(plannedJobs.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let sorted = records.sorted { (position[$0.id] ?? .max, $0.id) < (position[$1.id] ?? .max, $1.id) }
+        let aggregates = Aggregate.compute(sorted)
+        var variants: [String] = []
+        for r in sorted where !variants.contains(r.variantName) { variants.append(r.variantName) }
+        let pairs = suite.compare ?? VariantPair.defaults(variants: variants)
         return ResultsDocument(schemaVersion: schemaVersion, suite: suite, bermo: .current,
                                environment: .current(threads: threads), createdAt: Timestamp.now(), shard: shard, limit: limit,
                                plannedJobs: plannedJobs, jobs: sorted.map(JobSummary.init), failures: failures,
-                               aggregates: Aggregate.compute(sorted))
+                               aggregates: aggregates, comparisons: PairedComparison.compute(aggregates, pairs: pairs))
     }
 
     /// `path` itself, or the results.json inside it when it is a directory (commands take either).

@@ -33,6 +33,8 @@ public struct SuiteExplanation {
         let policy = suite.tolerance
         out += "tolerance: default \(policy.defaultTolerance.map { "\($0)" } ?? "\(Tolerance.builtInDefault) (built-in)")"
         out += policy.perMetric.isEmpty ? "\n" : "; " + policy.perMetric.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ") + "\n"
+        let pairs = suite.comparedPairs.map { "\($0.variant) − \($0.against)" }.joined(separator: ", ")
+        out += "compare: \(pairs.isEmpty ? "none" : pairs)\(suite.compare == nil ? "    # default: each variant against bert" : "")\n"
         out += "data_dir: \(prepared.dataDirectory.path)    # from \(prepared.dataDirectorySource)\n"
         out += "tasks:\n"
         for t in prepared.tasks {

@@ -170,7 +170,8 @@ public final class SuiteRunner: Sendable {
 
     func suiteInfo(_ prepared: PreparedSuite) throws -> ResultsDocument.SuiteInfo {
         ResultsDocument.SuiteInfo(name: prepared.suite.name, hash: try prepared.suite.hash, file: prepared.suite.file,
-                                  description: prepared.suite.description, tolerance: prepared.suite.tolerance.json)
+                                  description: prepared.suite.description, tolerance: prepared.suite.tolerance.json,
+                                  compare: prepared.suite.comparedPairs)
     }
 
     /// Writes results, reports and the gate's verdict from the records there are.

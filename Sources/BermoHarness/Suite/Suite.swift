@@ -19,10 +19,15 @@ public struct Suite: Sendable {
     public var outputDirectory: URL?
     public var baseline: URL?
     public var tolerance: TolerancePolicy
+    /// The pairs `compare:` declares; nil when it is absent.
+    public var compare: [VariantPair]?
+
+    /// The pairs whose per-seed differences results report: the declared ones, else each variant against `bert`.
+    public var comparedPairs: [VariantPair] { compare ?? VariantPair.defaults(variants: variants.map(\.name)) }
 
     /// The resolved suite as JSON: what `hash` is computed from and what results record.
     public var json: JSONValue {
-        .object([
+        var object: [String: JSONValue] = [
             "suite": .string(name),
             "description": description.map(JSONValue.string) ?? .null,
             "models": .array(models.map { .string($0.name) }),
@@ -40,7 +45,10 @@ public struct Suite: Sendable {
                 ])
             }),
             "tolerance": tolerance.json,
-        ])
+        ]
+        // Only when declared, so suites that leave it to the default keep the hash they had.
+        if let compare { object["compare"] = .array(compare.map { .object(["variant": .string($0.variant), "against": .string($0.against)]) }) }
+        return .object(object)
     }
 
     /// SHA-256 of the resolved suite's canonical JSON: two files that resolve to the same suite share it.
@@ -50,10 +58,13 @@ public struct Suite: Sendable {
 /// The top-level keys a suite file may have, in the order `explain` prints them.
 enum SuiteKeys {
     static let all = ["suite", "description", "include", "model", "models", "variants", "seeds", "defaults",
-                      "tasks", "output_dir", "baseline", "tolerance"]
+                      "tasks", "output_dir", "baseline", "tolerance", "compare"]
     /// Keys of a task entry the harness reads itself; every other key goes to the plugin.
     static let task = ["task", "plugin", "group", "metric_list", "metadata"]
     static let variant = ["name", "head", "mix"]
     static let mix = ["layers", "include_embedding", "initial_weights", "initial_gamma", "layer_norm", "trainable"]
     static let tolerance = ["absolute", "relative", "std"]
+    /// The noise test a tolerance may add (`{absolute: 0.01, welch: 0.05}`).
+    static let toleranceTest = ["welch"]
+    static let compare = ["variant", "against"]
 }

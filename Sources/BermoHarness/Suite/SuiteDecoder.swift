@@ -24,11 +24,12 @@ struct SuiteDecoder {
         let outputDirectory = decodePath("output_dir", mustExist: false)
         let baseline = decodePath("baseline", mustExist: true)
         let tolerance = ToleranceDecoder(diagnostics: diagnostics).decode(layers.compactMap { $0["tolerance"] })
+        let compare = CompareDecoder(diagnostics: diagnostics).decode(last("compare"), variants: variants)
         checkMixLayers(variants: variants, locations: variantLocations, models: models)
         return Suite(name: name ?? "unnamed", description: description, file: rootFile,
                      files: [rootFile] + layers.map(\.file).filter { $0 != rootFile },
                      models: models, variants: variants, seeds: seeds, defaults: defaults, tasks: tasks,
-                     outputDirectory: outputDirectory, baseline: baseline, tolerance: tolerance)
+                     outputDirectory: outputDirectory, baseline: baseline, tolerance: tolerance, compare: compare)
     }
 
     func decodeName(_ rootStart: SourceLocation) -> String? {
