@@ -92,6 +92,7 @@ import Testing
             tables: [...document.querySelectorAll('table')].map(t => ({ ...box(t), rows: t.rows.length })),
             metrics: [...document.querySelectorAll('td[data-metric][data-mean]')].map(td => ({ ...td.dataset, text: td.textContent })),
             gate: [...document.querySelectorAll('td[data-verdict]')].map(td => ({ ...td.dataset, rowClass: td.closest('tr').className })),
+            comparisons: [...document.querySelectorAll('td[data-reference]')].map(td => ({ ...td.dataset, row: td.closest('tr').innerText })),
             jobs: [...document.querySelectorAll('td[data-job]')].map(td => ({ ...td.dataset })),
             banners: [...document.querySelectorAll('.banner')].map(b => b.textContent),
             text: document.body.innerText,
@@ -142,6 +143,24 @@ import Testing
             #expect(shown.hasSuffix("(n=\(a["n"] as? Int ?? -1))"), "\(page): \(key) shows \(shown)")
             if let std = a["std"] as? Double { #expect(shown.contains("± \(display(std))"), "\(page): \(key) shows \(shown)") }
         }
+        // Paired differences: the mean Δ exactly, the interval or "not enough seeds", whether it excludes 0.
+        let shownComparisons = dom["comparisons"] as? [[String: String]] ?? []
+        let comparisons = try #require(results["comparisons"] as? [[String: Any]], "\(page): results.json has no comparisons")
+        #expect(!comparisons.isEmpty && shownComparisons.count == comparisons.count,
+                "\(page): \(shownComparisons.count) comparison rows for \(comparisons.count) in results.json")
+        for c in comparisons {
+            let key = ["task", "metric", "variant", "reference", "model"].map { c[$0] as? String ?? "" }
+            guard let row = shownComparisons.first(where: { r in ["task", "metric", "variant", "reference", "model"].map { r[$0] ?? "" } == key })
+            else { Issue.record("\(page): no comparison row for \(key)"); continue }
+            #expect(Double(row["difference"] ?? "") == c["mean_difference"] as? Double, "\(page): \(key): \(row) vs \(c)")
+            #expect(row["n"] == "\(c["n"] as? Int ?? -1)")
+            if let interval = c["interval"] as? [String: Any] {
+                #expect(Double(row["low"] ?? "") == interval["low"] as? Double && Double(row["high"] ?? "") == interval["high"] as? Double)
+                #expect(row["excludesZero"] == "\(c["excludes_zero"] as? Bool ?? false)")
+            } else {
+                #expect((c["n"] as? Int ?? 0) < 2 && (row["row"] ?? "").contains("not enough seeds"), "\(page): \(key): \(row)")
+            }
+        }
         let jobs = dom["jobs"] as? [[String: String]] ?? []
         for job in results["jobs"] as? [[String: Any]] ?? [] {
             #expect(jobs.contains { $0["job"] == job["id"] as? String && $0["status"] == job["status"] as? String },
@@ -188,6 +207,47 @@ import Testing
             let dom = try #require(try page.evaluate(HTMLReportBrowserTests.domFacts) as? [String: Any])
             let images = dom["images"] as? [[String: Any]] ?? []
             #expect(images.count == 1 && images[0]["natural"] as? Int == 0)
+        }
+    }
+}
+
+/// A results.json whose every name and message is markup (suites and results are untrusted) makes a page that,
+/// in the browser, runs nothing and shows the markup as text.
+@Suite struct HostileResultsInBrowserTests {
+    @Test("names and messages that are markup are shown as text: no script runs, no element is injected")
+    func hostileResults() throws {
+        let dir = try TemporaryDirectory(); defer { dir.cleanup() }
+        let evil = #"<script>console.error("injected")</script><img src=x onerror="console.error('img')"><b>bold</b>"#
+        let job: [String: Any] = ["id": "j1", "model": evil, "model_sha256": evil, "variant": evil, "task": evil, "plugin": evil, "seed": 1,
+                                  "status": "diverged", "reason": evil, "diverged_at_step": 3, "metrics": [evil: 0.5], "seconds": 1.0,
+                                  "started_at": evil]
+        let aggregate: [String: Any] = ["model": evil, "variant": evil, "task": evil, "metric": evil, "higher_is_better": true,
+                                        "values": [["seed": 1, "value": 0.5]], "mean": 0.5, "n": 1]
+        let results: [String: Any] = [
+            "schema_version": 2, "created_at": evil, "planned_jobs": ["j1", "j2"], "jobs": [job], "aggregates": [aggregate],
+            "suite": ["name": evil, "hash": evil, "file": evil, "description": evil, "tolerance": ["metrics": [:]]],
+            "bermo": ["version": evil, "git_commit": evil],
+            "environment": ["os": evil, "kernel": evil, "architecture": evil, "cores": 2, "threads": 1, "swift_version": evil, "blas_core": evil],
+            "failures": [["id": "j2", "task": evil, "variant": evil, "model": evil, "seed": 2, "error": evil]],
+        ]
+        let out = dir.url.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out.appendingPathComponent("jobs"), withIntermediateDirectories: true)
+        try JSONSerialization.data(withJSONObject: results).write(to: out.appendingPathComponent("results.json"))
+        let report = try CLI.run(["report", "html", out.path], timeout: 120)
+        try #require(report.status == 0, "bermo report html failed:\n\(report.stderr)")
+        try HeadlessChromium.with { browser in
+            let page = try BrowserPage.open(out.appendingPathComponent("report.html"), in: browser)
+            #expect(page.problems.isEmpty, "\(page.problems)")
+            #expect(page.requests == [page.url], "\(page.requests)")
+            let facts = try #require(try page.evaluate("""
+                ({ scripts: document.scripts.length, images: document.images.length, bold: document.querySelectorAll('b').length,
+                   handlers: [...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length,
+                   title: document.title, text: document.body.innerText })
+                """) as? [String: Any])
+            #expect(facts["scripts"] as? Int == 0 && facts["images"] as? Int == 0 && facts["bold"] as? Int == 0 && facts["handlers"] as? Int == 0,
+                    "\(facts)")
+            #expect(facts["title"] as? String == "bermo: \(evil)")
+            #expect((facts["text"] as? String ?? "").components(separatedBy: evil).count > 10, "the markup is not shown as text")
         }
     }
 }

@@ -47,8 +47,7 @@ public struct MarkdownReport {
         }
         if let comparisons = results.comparisons, !comparisons.isEmpty {
             out += "## Paired comparisons over seeds\n\n"
-            out += "Per seed, variant − reference (both ran the seed); mean Δ with a 95% interval over seeds "
-                + "(Student t below \(MeanInterval.bootstrapMinimumCount) pairs, percentile bootstrap from there on).\n\n"
+            out += PairedComparisonTable.explanation + "\n\n"
             out += PairedComparisonTable.markdown(comparisons) + "\n"
         }
         if let comparison {

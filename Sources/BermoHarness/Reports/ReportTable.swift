@@ -23,13 +23,15 @@ public struct ReportTable: Sendable, Equatable {
 
     public struct Cell: Sendable, Equatable, ExpressibleByStringLiteral {
         public var text: String
+        /// Bold in both formats (a verdict worth the eye).
+        public var strong: Bool
         public var mark: Mark?
         /// Machine-readable facts about the cell (task, variant, metric, the exact value), written as `data-*`
         /// attributes in HTML so a script (or the browser test) can check a shown number against results.json.
         public var data: [String: String]
 
-        public init(_ text: String, mark: Mark? = nil, data: [String: String] = [:]) {
-            self.text = text; self.mark = mark; self.data = data
+        public init(_ text: String, strong: Bool = false, mark: Mark? = nil, data: [String: String] = [:]) {
+            self.text = text; self.strong = strong; self.mark = mark; self.data = data
         }
         public init(stringLiteral text: String) { self.init(text) }
     }
@@ -43,7 +45,9 @@ public struct ReportTable: Sendable, Equatable {
     public var markdown: String {
         var out = "| " + columns.map { Markdown.escape($0.title) }.joined(separator: " | ") + " |\n"
         out += "|" + columns.map { $0.alignment == .right ? "---:|" : "---|" }.joined() + "\n"
-        for row in rows { out += "| " + row.map { Markdown.escape($0.text) }.joined(separator: " | ") + " |\n" }
+        for row in rows {
+            out += "| " + row.map { $0.strong ? "**\(Markdown.escape($0.text))**" : Markdown.escape($0.text) }.joined(separator: " | ") + " |\n"
+        }
         return out
     }
 }

@@ -14,7 +14,8 @@ extension ReportTable {
             return HTML.element("tr", ["class": rowMark.map { "mark-\($0.rawValue)" }], row.enumerated().map { i, cell in
                 let right = i < columns.count && columns[i].alignment == .right
                 let classes = [right ? "num" : nil, cell.mark.map { "mark-\($0.rawValue)" }].compactMap { $0 }
-                return HTML.element("td", ["class": classes.isEmpty ? nil : classes.joined(separator: " ")], data: cell.data, text: cell.text)
+                let content = cell.strong ? HTML.element("strong", text: cell.text) : HTML(text: cell.text)
+                return HTML.element("td", ["class": classes.isEmpty ? nil : classes.joined(separator: " ")], data: cell.data, [content])
             })
         })
         return HTML.element("div", ["class": "table-wrap"], [HTML.element("table", [head, body])])

@@ -84,7 +84,7 @@ public struct HTMLReport {
     }
 
     func banner(_ kind: String, _ title: String, _ text: String) -> HTML {
-        HTML.element("div", ["class": "banner \(kind)"], [HTML.element("strong", text: title), HTML(text: text)])
+        HTML.element("div", ["class": "banner \(kind)"], [HTML.element("strong", text: title), HTML(text: " " + text)])
     }
 
     func statusSection(_ p: RunProgress) -> HTML {
@@ -110,160 +110,11 @@ public struct HTMLReport {
         return HTML.element("section", ["id": "status"], parts)
     }
 
-    func provenanceSection() -> HTML {
-        var facts: [(String, String)] = []
-        if resultsWritten {
-            let b = results.bermo
-            facts.append(("bermo", "\(b.version), commit \(b.gitCommit)" + (b.numerics.map { ", numerics version \($0)" } ?? "")))
-        }
-        // Jobs computed by another release or commit than the one that wrote results (reused records).
-        var computedBy: [String: Int] = [:]
-        for r in records { computedBy["\(r.bermo.version), commit \(r.bermo.gitCommit)", default: 0] += 1 }
-        if computedBy.count > 1 || !resultsWritten {
-            facts.append(("jobs computed by", computedBy.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value) job(s))" }.joined(separator: "; ")))
-        }
-        facts.append(("suite", "\(results.suite.name), hash \(results.suite.hash.isEmpty ? "unknown" : results.suite.hash)"))
-        var models: [String] = []
-        for j in results.jobs where !models.contains("\(j.model): sha256 \(j.modelSha256)") { models.append("\(j.model): sha256 \(j.modelSha256)") }
-        facts.append(("model", models.isEmpty ? "no finished job yet" : models.joined(separator: "; ")))
-        var plugins: [String] = []
-        for j in results.jobs where !plugins.contains(j.plugin) { plugins.append(j.plugin) }
-        if !plugins.isEmpty { facts.append(("plugins", plugins.joined(separator: ", "))) }
-        if resultsWritten {
-            let e = results.environment
-            facts.append(("machine", "\(e.os); \(e.kernel); \(e.architecture), \(e.cores) core(s), \(e.threads) thread(s); Swift \(e.swiftVersion)"))
-            facts.append(("OpenBLAS kernel", e.blasCore ?? "not recorded"))
-        } else {
-            facts.append(("machine", "not recorded yet (results.json holds it once the run finishes)"))
-        }
-        var parts = [HTML.element("h2", text: "Provenance"), HTML.element("dl", ["class": "facts"], facts.flatMap { key, value in
-            [HTML.element("dt", text: key), HTML.element("dd", ["class": key == "model" || key == "bermo" || key == "suite" ? "hash" : nil], text: value)]
-        })]
-        // Data files with their digests (hashed into the job ids) and the tasks reading them.
-        var files: [(path: String, sha256: String, tasks: [String])] = []
-        for r in records {
-            for d in r.dataFiles {
-                if let i = files.firstIndex(where: { $0.path == d.path && $0.sha256 == d.sha256 }) {
-                    if !files[i].tasks.contains(r.task) { files[i].tasks.append(r.task) }
-                } else {
-                    files.append((d.path, d.sha256, [r.task]))
-                }
-            }
-        }
-        if !files.isEmpty {
-            parts.append(HTML.element("h3", text: "Data"))
-            parts.append(ReportTable(columns: [.init("file"), .init("sha256"), .init("read by")], rows: files.map {
-                [ReportTable.Cell($0.path), ReportTable.Cell($0.sha256), ReportTable.Cell($0.tasks.joined(separator: ", "))]
-            }).html)
-        }
-        return HTML.element("section", ["id": "provenance"], parts)
-    }
-
     func gateSection(_ c: Comparison) -> HTML {
         var parts = [HTML.element("h2", text: "Regression gate")]
         parts.append(banner(c.hasRegression ? "bad" : "ok", c.hasRegression ? "Regression." : "Within tolerance.",
                             c.summaryLine + (baselineFile.map { " Baseline: \($0)." } ?? "")))
         parts.append(ComparisonTable.table(c, rows: c.rows).html)
         return HTML.element("section", ["id": "gate"], parts)
-    }
-
-    func taskSection(_ task: String, id: String) -> HTML {
-        let aggregates = results.aggregates.filter { $0.task == task }
-        let jobs = results.jobs.filter { $0.task == task }
-        let group = jobs.first?.group.map { " (group \($0))" } ?? ""
-        var parts = [HTML.element("h2", text: task + group)]
-        if aggregates.isEmpty {
-            parts.append(HTML.element("p", ["class": "muted"], text: "No completed jobs" + (jobs.isEmpty ? " yet." : ".")))
-        } else {
-            parts.append(HTML.element("p", ["class": "muted"], text: "Mean ± sample std over seeds (n seeds); ↑ higher is better, ↓ lower is better."))
-            parts.append(AggregateTable.make(aggregates, showModel: showModel).html)
-        }
-        let notDone = jobs.filter { $0.status != .completed }
-        if !notDone.isEmpty {
-            parts.append(HTML.element("h3", text: "Not completed"))
-            parts.append(HTML.element("ul", ["class": "jobs"], notDone.map { j in
-                let what = j.status == .diverged ? "diverged at step \(j.divergedAtStep ?? 0)" : j.status.rawValue
-                return HTML.element("li", text: jobName(variant: j.variant, seed: j.seed, model: j.model) + ": \(what): \(j.reason ?? "")")
-            }))
-        }
-        let failed = results.failures.filter { $0.task == task }
-        if !failed.isEmpty {
-            parts.append(HTML.element("h3", text: "Failed (rerun to retry)"))
-            parts.append(HTML.element("ul", ["class": "jobs"], failed.map {
-                HTML.element("li", text: jobName(variant: $0.variant, seed: $0.seed, model: $0.model) + ": \($0.error)")
-            }))
-        }
-        let taskRecords = records.filter { $0.task == task }
-        if let mix = mixTable(taskRecords) {
-            parts.append(HTML.element("h3", text: "Learned layer mix"))
-            parts.append(HTML.element("p", ["class": "muted"], text: "softmax(w) per hidden state (0 = embeddings) and the scale γ at the end of training, mean over seeds."))
-            parts.append(mix.html)
-        }
-        for (i, section) in sections.enumerated() where section.task == task {
-            parts.append(section.html(id: "\(id)-section-\(i + 1)", nested: true))
-        }
-        let plots = PlotReport.plots(taskRecords)
-        if !plots.isEmpty {
-            parts.append(HTML.element("h3", text: "Plots"))
-            parts.append(Self.plotGrid(plots.map(\.chart.figure)))
-        }
-        return HTML.element("section", ["class": "task", "id": id], parts)
-    }
-
-    /// Figures side by side where the page is wide enough.
-    static func plotGrid(_ figures: [HTML]) -> HTML { HTML.element("div", ["class": "plots"], figures) }
-
-    /// The final layer mix of every job that has one, per (model,) variant: mean weight per hidden state and
-    /// mean γ over its seeds.
-    func mixTable(_ records: [JobRecord]) -> ReportTable? {
-        let withMix = records.filter { $0.status == .completed && $0.mix != nil }
-        guard !withMix.isEmpty else { return nil }
-        var layers: [Int] = []
-        for r in withMix {
-            for l in r.mix!.layers ?? Array(0..<r.mix!.weights.count) where !layers.contains(l) { layers.append(l) }
-        }
-        layers.sort()
-        var keys: [(String, String)] = []
-        for r in withMix where !keys.contains(where: { $0 == (r.model.name, r.variantName) }) { keys.append((r.model.name, r.variantName)) }
-        let columns = (showModel ? [ReportTable.Column("model")] : []) + [ReportTable.Column("variant"), ReportTable.Column("seeds", .right)]
-            + layers.map { ReportTable.Column("\($0)", .right) } + [ReportTable.Column("γ", .right)]
-        return ReportTable(columns: columns, rows: keys.map { model, variant in
-            let group = withMix.filter { $0.model.name == model && $0.variantName == variant }
-            let cells = layers.map { layer -> ReportTable.Cell in
-                let ws = group.compactMap { r -> Double? in
-                    let mix = r.mix!
-                    guard let i = (mix.layers ?? Array(0..<mix.weights.count)).firstIndex(of: layer), i < mix.weights.count else { return nil }
-                    return mix.weights[i]
-                }
-                guard !ws.isEmpty else { return "—" }
-                let mean = Aggregate.statistics(ws).mean
-                return ReportTable.Cell(String(format: "%.3f", mean), data: ["layer": "\(layer)", "weight": "\(mean)"])
-            }
-            let gamma = Aggregate.statistics(group.map(\.mix!.gamma)).mean
-            return (showModel ? [ReportTable.Cell(model)] : []) + [ReportTable.Cell(variant), ReportTable.Cell("\(group.count)")] + cells
-                + [ReportTable.Cell(String(format: "%.3f", gamma))]
-        })
-    }
-
-    func jobsSection() -> HTML {
-        var rows: [[ReportTable.Cell]] = results.jobs.map { j in
-            let mark: ReportTable.Mark? = j.status == .diverged ? .bad : j.status == .skipped ? .note : nil
-            let what = j.status == .diverged ? "diverged at step \(j.divergedAtStep ?? 0)" : j.status.rawValue
-            return [ReportTable.Cell(j.task), ReportTable.Cell(j.variant)] + (showModel ? [ReportTable.Cell(j.model)] : [])
-                + [ReportTable.Cell("\(j.seed)"), ReportTable.Cell(what, mark: mark, data: ["job": j.id, "status": j.status.rawValue]),
-                   ReportTable.Cell(Format.duration(j.seconds)), ReportTable.Cell(j.reason ?? "")]
-        }
-        rows += results.failures.map { f in
-            [ReportTable.Cell(f.task), ReportTable.Cell(f.variant)] + (showModel ? [ReportTable.Cell(f.model)] : [])
-                + [ReportTable.Cell("\(f.seed)"), ReportTable.Cell("failed" + (f.attempts.map { " (\($0) attempt(s))" } ?? ""), mark: .bad,
-                                                                   data: ["job": f.id, "status": "failed"]),
-                   ReportTable.Cell("—"), ReportTable.Cell(f.error)]
-        }
-        let columns = [ReportTable.Column("task"), ReportTable.Column("variant")] + (showModel ? [ReportTable.Column("model")] : [])
-            + [ReportTable.Column("seed", .right), ReportTable.Column("status"), ReportTable.Column("time", .right), ReportTable.Column("reason or error")]
-        var parts = [HTML.element("h2", text: "Jobs")]
-        parts.append(HTML.element("p", ["class": "muted"], text: "Every finished and failed job of this directory; running and pending ones are listed under Status."))
-        parts.append(ReportTable(columns: columns, rows: rows).html)
-        return HTML.element("section", ["id": "jobs"], parts)
     }
 }

@@ -36,7 +36,11 @@ extension HTMLReport {
         let layout = run.layout
         let plan = FileManager.default.fileExists(atPath: layout.plan.path) ? try PlanDocument.read(layout.plan) : nil
         let status = plan == nil ? nil : try SuiteStatus.read(layout.root)
-        let results = run.results ?? rebuilt(run, plan: plan)
+        var results = run.results ?? rebuilt(run, plan: plan)
+        // Results of schema 1 or 2 (an earlier bermo) have no paired comparisons: derived here from their aggregates.
+        if results.comparisons == nil {
+            results.comparisons = ResultsDocument.comparisons(results.aggregates, suite: results.suite, variants: results.jobs.map(\.variant))
+        }
         let comparison = try baseline.map { file in
             try Comparator().compare(current: results, baseline: ResultsDocument.read(file), files: (layout.results.path, file.path))
         }

@@ -26,7 +26,6 @@ enum HTMLStyle {
         .banner.ok { border-color: var(--good-line); background: var(--good); }
         .banner.bad { border-color: var(--bad-line); background: var(--bad); }
         .banner.partial { border-color: var(--note-line); background: var(--note); }
-        .banner strong { margin-right: .3rem; }
         .table-wrap { overflow-x: auto; margin: .5rem 0 1rem; }
         table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: .92rem; }
         th, td { padding: .3rem .65rem; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
