@@ -45,13 +45,8 @@ install_if_absent() {
   binary >/dev/null || { log "FAILED: chromium installed but no binary found (looked for /usr/lib/chromium/chromium and chromium)"; exit 1; }
 }
 
-# Whether process $1 runs (exists and is no zombie).
-running() {
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  stat=${stat##*) }
-  [ "${stat:0:1}" != Z ]
-}
+# running PID: whether the process exists and is no zombie.
+. "$(dirname "$(readlink -f "$0")")/../lib/processes.sh"
 
 # Live (non-zombie) processes of session $1.
 session_members() {

@@ -60,7 +60,7 @@ public enum PairedComparisonTable {
     }
 
     /// The comparisons' notes (too few seeds, unpaired seeds, zero spread), one line each.
-    public static func notes(_ comparisons: [PairedComparison]) -> [String] {
+    static func notes(_ comparisons: [PairedComparison]) -> [String] {
         comparisons.compactMap { c in c.note.map { "\(c.task) · \(c.metric) · \(c.variant) − \(c.reference): \($0)" } }
     }
 

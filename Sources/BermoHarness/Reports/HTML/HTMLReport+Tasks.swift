@@ -20,8 +20,19 @@ extension HTMLReport {
             parts.append(HTML.element("p", ["class": "muted"], text: PairedComparisonTable.explanation
                 + " Highlighted where the interval excludes 0: green when it favours the variant, red when it favours the reference."))
             parts.append(PairedComparisonTable.table(comparisons).html)
-            let notes = PairedComparisonTable.notes(comparisons)
-            if !notes.isEmpty { parts.append(HTML.element("ul", ["class": "jobs notes"], notes.map { HTML.element("li", text: $0) })) }
+            // One line per pair and note, naming its metrics (three metrics with one seed make one line, not three).
+            var notes: [(pair: String, note: String, metrics: [String])] = []
+            for c in comparisons {
+                guard let note = c.note else { continue }
+                let pair = "\(c.variant) − \(c.reference)"
+                if let i = notes.firstIndex(where: { $0.pair == pair && $0.note == note }) { notes[i].metrics.append(c.metric) }
+                else { notes.append((pair, note, [c.metric])) }
+            }
+            if !notes.isEmpty {
+                parts.append(HTML.element("ul", ["class": "jobs"], notes.map {
+                    HTML.element("li", text: "\($0.pair) (\($0.metrics.joined(separator: ", "))): \($0.note)")
+                }))
+            }
         }
         let notDone = jobs.filter { $0.status != .completed }
         if !notDone.isEmpty {

@@ -69,8 +69,9 @@ public struct HTMLReport {
 
     var showModel: Bool { results.showsModel }
 
-    func jobName(task: String? = nil, variant: String, seed: Int, model: String) -> String {
-        (task.map { "\($0) · " } ?? "") + "\(variant) · seed \(seed)" + (showModel ? " · \(model)" : "")
+    /// A job inside its task's part: `variant · seed N` (and the model when there are several).
+    func jobName(variant: String, seed: Int, model: String) -> String {
+        "\(variant) · seed \(seed)" + (showModel ? " · \(model)" : "")
     }
 
     func header() -> HTML {
@@ -114,7 +115,10 @@ public struct HTMLReport {
         var parts = [HTML.element("h2", text: "Regression gate")]
         parts.append(banner(c.hasRegression ? "bad" : "ok", c.hasRegression ? "Regression." : "Within tolerance.",
                             c.summaryLine + (baselineFile.map { " Baseline: \($0)." } ?? "")))
-        parts.append(ComparisonTable.table(c, rows: c.rows).html)
+        // Every metric, those that fail the gate first, then improvements, each group in the comparison's order.
+        let rank: (MetricComparison) -> Int = { $0.failsGate ? 0 : $0.verdict == .improved ? 1 : 2 }
+        let rows = c.rows.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
+        parts.append(ComparisonTable.table(c, rows: rows).html)
         return HTML.element("section", ["id": "gate"], parts)
     }
 }
