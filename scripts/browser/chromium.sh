@@ -31,18 +31,25 @@ binary() {
   return 1
 }
 
+# Several tests start browsers at once: one installs while the others wait for it (flock), and apt waits for
+# a dpkg lock another installer (local-cluster.sh's Slurm) holds.
 install_if_absent() {
   binary >/dev/null && return 0
   [ "$(id -u)" -eq 0 ] || { log "chromium is not installed and installing it needs root: apt-get install chromium"; exit 1; }
-  log "installing Debian's chromium"
-  local out rc=0
-  out=$( { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } 2>&1 ) || rc=$?
-  if [ $rc -ne 0 ]; then
-    echo "$out" | tail -n 30 >&2
-    log "FAILED: apt-get install chromium (exit $rc)"
-    exit 1
-  fi
-  binary >/dev/null || { log "FAILED: chromium installed but no binary found (looked for /usr/lib/chromium/chromium and chromium)"; exit 1; }
+  (
+    flock 9
+    binary >/dev/null && exit 0
+    log "installing Debian's chromium"
+    out="" rc=0
+    out=$( { apt-get -o DPkg::Lock::Timeout=600 update -qq \
+             && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium; } 2>&1 ) || rc=$?
+    if [ $rc -ne 0 ]; then
+      echo "$out" | tail -n 30 >&2
+      log "FAILED: apt-get install chromium (exit $rc)"
+      exit 1
+    fi
+    binary >/dev/null || { log "FAILED: chromium installed but no binary found (looked for /usr/lib/chromium/chromium and chromium)"; exit 1; }
+  ) 9>"${TMPDIR:-/tmp}/bermo-chromium-install.lock"
 }
 
 # running PID: whether the process exists and is no zombie.
