@@ -8,7 +8,7 @@ import Foundation
 /// one a plugin offers (found through the registry; the CLI names none).
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Cross-job analyses of a run: its HTML report, and the analyses the plugins offer.",
+        commandName: "report", abstract: "Cross-job analyses of a run, offered by the harness (html, comparisons, power) and the plugins.",
         discussion: "Reports:\n" + Plugins.registry().reports.map { r in
             "\n\(r.name): \(r.summary)\n" + SettingsOptions.help(r.optionDeclarations)
         }.joined(separator: "\n"))

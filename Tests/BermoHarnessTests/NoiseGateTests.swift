@@ -90,7 +90,7 @@ import Testing
         let noise = try #require(row.noise)
         #expect(noise.test?.method == .pooled && noise.test?.degreesOfFreedom == 2)
         #expect(abs((noise.pWorse ?? 0) - 0.06084496717316007) < 1e-9)
-        #expect(noise.note == "the current run has 1 seed: Student's pooled test, taking the other run's seed variance for both")
+        #expect(noise.note == "the current run has 1 seed: pooled test on the other run's seed variance")
         #expect(row.insideNoise && report.exitCode == 0)
         #expect(report.output.contains("Student p(worse)=0.061 ≥ 0.05 — the current run has 1 seed"))
     }

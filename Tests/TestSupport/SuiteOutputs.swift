@@ -6,9 +6,10 @@ import Foundation
 /// 32 SST-2 examples and evaluates on 32.
 public enum SmallSuite {
     /// `long`: the GLUE jobs train 16 steps and save a checkpoint at every evaluation (every 4 steps), so a
-    /// worker can be stopped in the middle of one and another can resume it. `pruning`: a third task, movement
-    /// pruning to 10% on the same SST-2 slice (6 steps, 2 more jobs), so every kind of report section has data.
-    public static func write(in dir: URL, long: Bool, pruning: Bool = false) throws -> URL {
+    /// worker can be stopped in the middle of one and another can resume it. `seeds`: more than one for
+    /// statistics over seeds (each seed adds 4 jobs). `pruning`: a third task, movement pruning to 10% on the same
+    /// SST-2 slice (6 steps, 2 more jobs per seed), so every kind of report section has data.
+    public static func write(in dir: URL, long: Bool, seeds: [Int] = [1], pruning: Bool = false) throws -> URL {
         let lines = try String(contentsOf: DataPaths.senteval("past_present.txt"), encoding: .utf8).split(separator: "\n")
         var slice: [Substring] = []
         for (split, count) in [("tr", 48), ("va", 24), ("te", 24)] {
@@ -26,7 +27,7 @@ public enum SmallSuite {
             suite: cluster-small
             model: minilm-l6
             variants: [bert, bermo]
-            seeds: [1]
+            seeds: [\(seeds.map(String.init).joined(separator: ", "))]
             tasks:
               - {task: tense, plugin: senteval.probe, file: tense.tsv, pooling: mean, max_epoch: 8}
               - {task: sst2, plugin: glue.finetune, glue_task: sst2, \(glue), max_train_samples: 32,

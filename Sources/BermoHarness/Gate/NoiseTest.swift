@@ -27,7 +27,7 @@ public struct NoiseTest: Sendable, Equatable {
         } else if b.count + c.count >= 3 {
             test = TwoSampleTest.pooled(c, b)
             let single = b.count == 1 ? "the baseline" : "the current run"
-            note = "\(single) has 1 seed: Student's pooled test, taking the other run's seed variance for both"
+            note = "\(single) has 1 seed: pooled test on the other run's seed variance"
         } else {
             note = "1 seed in each run: no seed variance to test against, the plain tolerance decides"
         }

@@ -52,6 +52,14 @@ public struct FinishedRun: Sendable {
 
     /// Records of one plugin.
     public func records(plugin: String) -> [JobRecord] { records.filter { $0.plugin.id == plugin } }
+
+    /// `results.json`, for reports that read its aggregates or comparisons; an error saying how to write it when absent.
+    public func requiredResults() throws -> ResultsDocument {
+        guard let results else {
+            throw HarnessError("\(layout.results.path) does not exist; finish the run (`bermo run … --finalize`) to write it")
+        }
+        return results
+    }
 }
 
 /// What a report produced: text for the terminal (and `--markdown`), named files (SVG plots) that the

@@ -18,9 +18,7 @@ public struct ComparisonsReport: RunReport {
     }
 
     public func report(_ run: FinishedRun, options: Options) throws -> ReportOutput {
-        guard let results = run.results else {
-            throw HarnessError("\(run.layout.results.path) does not exist; finish the run (`bermo run … --finalize`) to write it")
-        }
+        let results = try run.requiredResults()
         guard let all = results.comparisons else {
             throw HarnessError("\(run.layout.results.path) is results schema \(results.schemaVersion), which has no comparisons; "
                 + "rerun the suite with this bermo (finished jobs are reused) to write them")

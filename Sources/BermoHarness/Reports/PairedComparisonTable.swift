@@ -6,7 +6,7 @@ public enum PairedComparisonTable {
     public struct Style: Sendable {
         /// Values × 100 with two decimals (accuracy in %), instead of the metric's units with four.
         public var percent = false
-        /// Columns with the group and each variant's mean ± std over the paired seeds.
+        /// Columns with each variant's mean ± std over the paired seeds, and the task's group (when tasks have one).
         public var means = false
         public init(percent: Bool = false, means: Bool = false) { self.percent = percent; self.means = means }
     }
@@ -29,10 +29,11 @@ public enum PairedComparisonTable {
     public static func table(_ comparisons: [PairedComparison], style: Style = Style()) -> ReportTable {
         let showModel = Set(comparisons.map(\.model)).count > 1
         let left: Set<String> = ["task", "group", "model", "metric", "variant − reference", "excludes 0"]
-        let header = ["task"] + (style.means ? ["group"] : []) + (showModel ? ["model"] : []) + ["metric", "variant − reference"]
+        let showGroup = style.means && comparisons.contains { $0.group != nil }
+        let header = ["task"] + (showGroup ? ["group"] : []) + (showModel ? ["model"] : []) + ["metric", "variant − reference"]
             + (style.means ? ["reference", "variant"] : []) + ["mean Δ", "95% CI", "n", "excludes 0"]
         return ReportTable(columns: header.map { ReportTable.Column($0, left.contains($0) ? .left : .right) }, rows: comparisons.map { c in
-            var cells = [c.task] + (style.means ? [c.group ?? ""] : []) + (showModel ? [c.model] : [])
+            var cells = [c.task] + (showGroup ? [c.group ?? ""] : []) + (showModel ? [c.model] : [])
             cells += ["\(c.metric) \(c.higherIsBetter ? "↑" : "↓")", "\(c.variant) − \(c.reference)"]
             if style.means {
                 cells += [meanStd(c.pairs.map(\.reference), style), meanStd(c.pairs.map(\.variant), style)]

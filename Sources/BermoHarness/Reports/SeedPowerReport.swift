@@ -22,9 +22,7 @@ public struct SeedPowerReport: RunReport {
     }
 
     public func report(_ run: FinishedRun, options: Options) throws -> ReportOutput {
-        guard let results = run.results else {
-            throw HarnessError("\(run.layout.results.path) does not exist; finish the run (`bermo run … --finalize`) to write it")
-        }
+        let results = try run.requiredResults()
         let aggregates = results.aggregates.filter { options.metric == nil || $0.metric == options.metric }
         let measured = aggregates.filter { $0.std != nil }
         guard !measured.isEmpty else {
@@ -34,7 +32,7 @@ public struct SeedPowerReport: RunReport {
         let percent = String(format: "%g", 100 * options.power)
         var text = "Seeds per run to detect a drop of \(Format.number(options.drop)) with a one-sided two-sample t-test at level "
             + "\(options.alpha) with power \(percent)% (noncentral t, equal seeds per run, each run's std = the seed std measured here).\n\n"
-        let header = ["task", "variant", "metric", "seeds measured", "seed std", "seeds per run", "power with \(measured[0].n) per run"]
+        let header = ["task", "variant", "metric", "seeds measured", "seed std", "seeds per run", "power with the seeds measured"]
         text += "| " + header.joined(separator: " | ") + " |\n|---|---|---|---:|---:|---:|---:|\n"
         for a in measured {
             let std = a.std!

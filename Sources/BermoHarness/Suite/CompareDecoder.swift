@@ -32,13 +32,8 @@ struct CompareDecoder {
             throw SuiteError(node.location, field: field, "expected a mapping `{variant: …, against: …}`, found \(node.kindDescription)",
                              fix: "write e.g. `- {variant: bermo, against: bert}`")
         }
-        var errors: [SuiteError] = []
-        for e in entries where !SuiteKeys.compare.contains(e.key) {
-            let hint = Suggestions.didYouMean(e.key, among: SuiteKeys.compare)
-            errors.append(SuiteError(e.keyLocation, field: "\(field).\(e.key)", "unknown key `\(e.key)`" + (hint.isEmpty ? "" : " (\(hint))"),
-                                     fix: "a pair has `variant` (compared) and `against` (the reference)"))
-        }
-        if !errors.isEmpty { throw SuiteErrors(errors) }
+        try SuiteErrors.checkKeys(entries, allowed: SuiteKeys.compare, field: field, what: "key",
+                                  fix: "a pair has `variant` (compared) and `against` (the reference)")
         func name(_ key: String) throws -> String {
             guard let value = node[key] else {
                 throw SuiteError(node.location, field: "\(field).\(key)", "missing required field `\(key)`",

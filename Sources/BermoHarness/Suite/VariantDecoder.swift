@@ -36,13 +36,8 @@ struct VariantDecoder {
         case .string(let text):
             return Variant(name: text, head: try head(text, node: node, field: field))
         case .mapping(let entries):
-            var errors: [SuiteError] = []
-            for e in entries where !SuiteKeys.variant.contains(e.key) {
-                let hint = Suggestions.didYouMean(e.key, among: SuiteKeys.variant + SuiteKeys.mix)
-                errors.append(SuiteError(e.keyLocation, field: "\(field).\(e.key)", "unknown variant key `\(e.key)`" + (hint.isEmpty ? "" : " (\(hint))"),
-                                         fix: "a variant has `name`, `head` and (for bermo) `mix`; mix options go under `mix:`"))
-            }
-            if !errors.isEmpty { throw SuiteErrors(errors) }
+            try SuiteErrors.checkKeys(entries, allowed: SuiteKeys.variant, suggestions: SuiteKeys.variant + SuiteKeys.mix, field: field,
+                                      what: "variant key", fix: "a variant has `name`, `head` and (for bermo) `mix`; mix options go under `mix:`")
             guard let headNode = node["head"] else {
                 throw SuiteError(node.location, field: "\(field).head", "missing required field `head`", fix: "add `head: bert` or `head: bermo`")
             }
@@ -80,13 +75,8 @@ struct VariantDecoder {
             throw SuiteError(node.location, field: field, "expected a mapping of mix options, found \(node.kindDescription)",
                              fix: "write e.g. `mix: {layers: [0, 1, 2], layer_norm: true}`")
         }
-        var errors: [SuiteError] = []
-        for e in entries where !SuiteKeys.mix.contains(e.key) {
-            let hint = Suggestions.didYouMean(e.key, among: SuiteKeys.mix)
-            errors.append(SuiteError(e.keyLocation, field: "\(field).\(e.key)", "unknown mix option `\(e.key)`" + (hint.isEmpty ? "" : " (\(hint))"),
-                                     fix: "mix options are: \(SuiteKeys.mix.joined(separator: ", "))"))
-        }
-        if !errors.isEmpty { throw SuiteErrors(errors) }
+        try SuiteErrors.checkKeys(entries, allowed: SuiteKeys.mix, field: field, what: "mix option",
+                                  fix: "mix options are: \(SuiteKeys.mix.joined(separator: ", "))")
         var mix = MixConfig()
         if let n = node["layers"], n.kind != .null {
             let layers = try [Int].decode(n, field: "\(field).layers")

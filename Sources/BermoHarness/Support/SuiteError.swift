@@ -34,6 +34,19 @@ public struct SuiteErrors: Error, Sendable, CustomStringConvertible {
     public var description: String { errors.map(\.description).joined(separator: "\n") }
 }
 
+extension SuiteErrors {
+    /// Throws one located error per key of `entries` outside `allowed`, each with a did-you-mean among
+    /// `suggestions` (default `allowed`): `unknown <what> `x` (did you mean `y`?); <fix>`.
+    static func checkKeys(_ entries: [ConfigEntry], allowed: [String], suggestions: [String]? = nil, field: String, what: String,
+                          fix: String) throws {
+        let errors = entries.filter { !allowed.contains($0.key) }.map { e in
+            let hint = Suggestions.didYouMean(e.key, among: suggestions ?? allowed)
+            return SuiteError(e.keyLocation, field: "\(field).\(e.key)", "unknown \(what) `\(e.key)`" + (hint.isEmpty ? "" : " (\(hint))"), fix: fix)
+        }
+        if !errors.isEmpty { throw SuiteErrors(errors) }
+    }
+}
+
 /// Collects errors while a suite is decoded, so decoding can carry on past the first problem.
 public final class Diagnostics: Sendable {
     private let collected = Mutex<[SuiteError]>([])
