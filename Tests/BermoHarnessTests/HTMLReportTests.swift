@@ -31,7 +31,14 @@ import Testing
         // plugin adds 0.05 for bermo heads in every seed: zero spread).
         let comparisons = try #require(summary.results.comparisons)
         #expect(!comparisons.isEmpty)
-        for c in comparisons { #expect(html.contains("data-difference=\"\(c.meanDifference!)\""), "\(c.task) \(c.metric)") }
+        for c in comparisons {
+            let interval = try #require(c.interval)
+            #expect(html.contains("data-difference=\"\(c.meanDifference!)\"") && html.contains("data-high=\"\(interval.high)\"")
+                && html.contains("data-low=\"\(interval.low)\""), "\(c.task) \(c.metric)")
+        }
+        // Every interval excludes 0 in the variant's favour (accuracy up, loss down): each row is marked good.
+        let rows = html.components(separatedBy: "<tr").filter { $0.contains("data-reference=") }
+        #expect(rows.count == comparisons.count && rows.allSatisfy { $0.hasPrefix(" class=\"mark-good\"") && $0.contains("<strong>yes</strong>") })
         // The same page as `bermo report html` writes afterwards.
         let again = try Self.page(summary.outputDirectory)
         #expect(again.replacingOccurrences(of: #"results written [0-9TZ:-]+"#, with: "", options: .regularExpression)
