@@ -64,6 +64,36 @@ import Testing
         #expect(c.note == "every paired difference is the same: the interval has zero width")
     }
 
+    /// A job record as a plugin's run leaves it: `loss` lower-is-better, `status` as given.
+    static func record(_ variant: String, seed: Int, accuracy: Double, status: JobStatus = .completed) -> JobRecord {
+        JobRecord(schemaVersion: JobRecord.schemaVersion, id: "\(variant)-\(seed)", suite: "s", model: .init(name: "minilm-l6", weightsSha256: "00"),
+                  variant: ["name": .string(variant)], task: "tense", group: nil, plugin: .init(id: "echo.task", version: 1), bermo: .current,
+                  seed: seed, status: status, divergedAtStep: status == .diverged ? 7 : nil,
+                  metrics: status == .completed ? ["accuracy": accuracy, "loss": 1 - accuracy] : [:],
+                  metricDeclarations: [MetricDeclaration("accuracy"), MetricDeclaration("loss", higherIsBetter: false)], series: [],
+                  details: .null, configuration: .null, dataFiles: [], timing: .init(startedAt: "2026-12-08T00:00:00Z", seconds: 1))
+    }
+
+    @Test func buildingResultsFromRecordsPairsCompletedSeedsOnly() throws {
+        // bert seed 3 diverged: seeds 1 and 2 pair; bermo's seed 3 is named as left out.
+        let records = [Self.record("bert", seed: 1, accuracy: 0.80), Self.record("bert", seed: 2, accuracy: 0.82),
+                       Self.record("bert", seed: 3, accuracy: 0, status: .diverged),
+                       Self.record("bermo", seed: 1, accuracy: 0.83), Self.record("bermo", seed: 2, accuracy: 0.84),
+                       Self.record("bermo", seed: 3, accuracy: 0.85)]
+        let suite = ResultsDocument.SuiteInfo(name: "s", hash: "h", file: "s.yaml", description: nil, tolerance: .null)
+        let results = ResultsDocument.build(suite: suite, plannedJobs: records.map(\.id), records: records, failures: [],
+                                            shard: nil, limit: nil, threads: 1)
+        let comparisons = try #require(results.comparisons)
+        #expect(comparisons.map(\.metric) == ["accuracy", "loss"] && comparisons.allSatisfy { $0.variant == "bermo" && $0.reference == "bert" })
+        let accuracy = comparisons[0], loss = comparisons[1]
+        #expect(accuracy.pairs.map(\.seed) == [1, 2] && accuracy.pairs.map(\.difference) == [0.83 - 0.80, 0.84 - 0.82])
+        #expect(accuracy.higherIsBetter && !loss.higherIsBetter)
+        #expect(loss.pairs.map(\.difference) == [(1 - 0.83) - (1 - 0.80), (1 - 0.84) - (1 - 0.82)])
+        #expect(accuracy.note == "seed 3 completed only in `bermo`: left out")
+        let mean = (0.83 - 0.80 + 0.84 - 0.82) / 2
+        #expect(abs((accuracy.meanDifference ?? 0) - mean) < 1e-15 && accuracy.interval?.method == .studentT)
+    }
+
     @Test func everyPairComparesTheMetricsBothVariantsReport() {
         let aggregates = [
             Self.aggregate("bert", [(1, 0.80), (2, 0.81)]), Self.aggregate("bert", [(1, 0.84), (2, 0.85)], metric: "best_layer_accuracy"),

@@ -89,7 +89,8 @@ enum FuzzTargets {
         return FuzzTarget(name: "suite", fileName: "suite.yaml", seeds: suites,
                           dictionary: ["&a ", "*a", "<<: *a", "[", "]", "{", "}", ": ", "- ", "? ", "!!str ", "!tag ", "---\n", "...\n", "#",
                                        "'", "\"", "|\n", ">\n", "tasks:", "variants:", "seeds: ", "plugin: ", "include: [x.yaml]", "null", "~",
-                                       "true", "0x10", ".inf", ".nan", "&b [*a, *a, *a, *a, *a, *a, *a, *a]"],
+                                       "true", "0x10", ".inf", ".nan", "&b [*a, *a, *a, *a, *a, *a, *a, *a]",
+                                       "compare: [{variant: bermo, against: bert}]\n", "welch: 0.05", "tolerance: {absolute: 0.01, welch: 0.05}\n"],
                           prepare: { dir in
                               // Shipped suites name their baseline relative to themselves.
                               try FileManager.default.createDirectory(at: dir.appendingPathComponent("baselines"), withIntermediateDirectories: true)
@@ -188,7 +189,8 @@ enum FuzzTargets {
     static func results() throws -> FuzzTarget {
         let baseline = CLI.packageRoot.appendingPathComponent("suites/baselines/quickstart.json")
         return FuzzTarget(name: "results", fileName: "results.json", seeds: [try bytes(baseline)],
-                          dictionary: ["\"metrics\":", "\"jobs\":", "\"schema_version\":", "1e309", "-1", "null", "\"nan\"", "[]", "{}", "\"suite\":"],
+                          dictionary: ["\"metrics\":", "\"jobs\":", "\"schema_version\":", "1e309", "-1", "null", "\"nan\"", "[]", "{}", "\"suite\":",
+                                       "\"welch\": 0.05", "\"comparisons\":", "\"compare\":", "\"values\":"],
                           structure: .json,
                           run: { dir, timeout in
                               try CLI.run(["compare", dir.appendingPathComponent("results.json").path, "--baseline", baseline.path], timeout: timeout)
