@@ -195,6 +195,13 @@ let package = Package(
             dependencies: ["BermoTestSupport"],
             path: "Tests/ClusterTests"
         ),
+        // The HTML report of a real small run in a real headless Chromium (scripts/browser/chromium.sh): no console
+        // error, no request, every plot drawn, a screenshot that is not blank, the numbers of results.json in the DOM.
+        .testTarget(
+            name: "BrowserTests",
+            dependencies: ["BermoTestSupport"],
+            path: "Tests/BrowserTests"
+        ),
         .testTarget(
             name: "BermoHarnessTests",
             dependencies: ["BermoHarness", "BermoRuntime"],

@@ -23,18 +23,30 @@ public struct ConvergenceReport: RunReport {
     public var summary: String { "Steps to a target dev score and the BERMo/BERT speed-up per task, from a run's GLUE dev curves." }
 
     public func report(_ run: FinishedRun, options o: Options) throws -> ReportOutput {
-        var curves: [String: [String: [UInt64: [Convergence.Point]]]] = [:]  // task -> variant -> seed -> curve
-        for record in run.records where record.status == .completed {
-            // Every GLUE job (fine-tuning and fine-pruning) records its dev curve in its details.
-            guard let result = try? record.details.decoded(as: GLUERunResult.self), !result.curve.isEmpty else { continue }
-            curves[record.task, default: [:]][record.variantName, default: [:]][UInt64(record.seed)] = result.scoreCurve
-        }
+        let curves = Self.curves(run)
         guard !curves.isEmpty else {
             throw HarnessError("\(run.layout.jobs.path): no completed GLUE job with a dev curve (glue.finetune with eval_steps)")
         }
+        return ReportOutput(text: Self.table(curves, options: o).markdown)
+    }
+
+    /// Dev curves of every completed GLUE job (fine-tuning and fine-pruning record theirs in their details):
+    /// task → variant → seed → curve.
+    static func curves(_ run: FinishedRun) -> [String: [String: [UInt64: [Convergence.Point]]]] {
+        var curves: [String: [String: [UInt64: [Convergence.Point]]]] = [:]
+        for record in run.records where record.status == .completed {
+            guard let result = try? record.details.decoded(as: GLUERunResult.self), !result.curve.isEmpty else { continue }
+            curves[record.task, default: [:]][record.variantName, default: [:]][UInt64(record.seed)] = result.scoreCurve
+        }
+        return curves
+    }
+
+    /// A row per task that both variants ran: the target, each variant's mean steps to it, the speed-up.
+    static func table(_ curves: [String: [String: [UInt64: [Convergence.Point]]]], options o: Options) -> ReportTable {
         let target: Convergence.Target = o.targetValue.map { .value($0) } ?? .fractionOfBaselineBest(o.targetFraction)
-        var lines = ["| task | target | \(o.baseline) steps (mean) | \(o.candidate) steps (mean) | speed-up (mean ± std) | seeds both / only \(o.candidate) / only \(o.baseline) / neither |",
-                     "|---|---:|---:|---:|---:|---|"]
+        var table = ReportTable(columns: [.init("task"), .init("target", .right), .init("\(o.baseline) steps (mean)", .right),
+                                          .init("\(o.candidate) steps (mean)", .right), .init("speed-up (mean ± std)", .right),
+                                          .init("seeds both / only \(o.candidate) / only \(o.baseline) / neither")])
         for task in curves.keys.sorted() {
             guard let b = curves[task]?[o.baseline], let c = curves[task]?[o.candidate],
                   let s = Convergence.speedup(baseline: b, candidate: c, target: target) else { continue }
@@ -45,10 +57,27 @@ public struct ConvergenceReport: RunReport {
             let speed = !s.informative
                 ? String(format: "— (target ≤ the untrained score %.4f; pass --target-value above it)", s.startScore ?? 0)
                 : s.mean.map { String(format: "%.2fx ± %.2f", $0, s.std ?? 0) } ?? "—"
-            lines.append("| \(task) | \(String(format: "%.4f", s.target)) | \(meanSteps(s.perSeed.map(\.baseline.stepsToTarget))) | "
-                + "\(meanSteps(s.perSeed.map(\.candidate.stepsToTarget))) | \(speed) | "
-                + "\(s.seedsBothReached) / \(s.seedsOnlyCandidateReached) / \(s.seedsOnlyBaselineReached) / \(s.seedsNeitherReached) |")
+            table.rows.append([ReportTable.Cell(task), ReportTable.Cell(String(format: "%.4f", s.target)),
+                               ReportTable.Cell(meanSteps(s.perSeed.map(\.baseline.stepsToTarget))),
+                               ReportTable.Cell(meanSteps(s.perSeed.map(\.candidate.stepsToTarget))), ReportTable.Cell(speed),
+                               ReportTable.Cell("\(s.seedsBothReached) / \(s.seedsOnlyCandidateReached) / \(s.seedsOnlyBaselineReached) / \(s.seedsNeitherReached)")])
         }
-        return ReportOutput(text: lines.joined(separator: "\n") + "\n")
+        return table
+    }
+}
+
+extension ConvergenceReport: ReportSectionProvider {
+    /// The table at the default target (95% of the baseline variant's best dev score) in the HTML report; the
+    /// dev curves themselves are the jobs' series, which the report plots per task.
+    public func sections(_ run: FinishedRun) throws -> [ReportSection] {
+        let curves = Self.curves(run)
+        guard !curves.isEmpty else { return [] }
+        let o = Options()
+        return [ReportSection(title: "Convergence (GLUE dev curves)", blocks: [
+            .paragraph("Steps to the first dev evaluation at or above \(String(format: "%g", 100 * o.targetFraction))% of \(o.baseline)'s best mean dev score; "
+                + "speed-up = \(o.baseline)'s steps ÷ \(o.candidate)'s, per seed, mean ± std over the seeds where both reached it. "
+                + "`bermo report convergence` takes other targets and variants."),
+            .table(Self.table(curves, options: o)),
+        ])]
     }
 }

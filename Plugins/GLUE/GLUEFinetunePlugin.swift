@@ -22,6 +22,7 @@ public struct GLUEFinetunePlugin: TaskPlugin {
     public var version: Int { 2 }
     public var summary: String { "GLUE fine-tuning (all nine tasks), official metrics, dev curves and convergence" }
     public var reports: [any RunReport] { [ConvergenceReport()] }
+    public var reportSections: [any ReportSectionProvider] { [ConvergenceReport()] }
     public var datasets: [any DatasetFetcher] { [GLUEFetcher()] }
 
     public func prepare(_ config: GLUETaskConfig, context: PrepareContext) throws -> any PreparedTask {

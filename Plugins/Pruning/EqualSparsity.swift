@@ -1,3 +1,4 @@
+import BermoHarness
 import Foundation
 
 /// Compares two heads' pruning curves at equal remaining weights: the paper's "better parameter efficiency".
@@ -124,25 +125,36 @@ public enum EqualSparsity {
     public static func markdown(_ comparisons: [Comparison], baseline: String, candidate: String) -> String {
         var out = ""
         for c in comparisons {
-            out += "\n**\(c.curve)**: "
-            guard let overlap = c.overlap, let mean = c.meanDifference else {
-                func range(_ l: [Level]) -> String {
-                    guard let a = l.first, let b = l.last else { return "no completed level" }
-                    return String(format: "%.2f%%–%.2f%%", 100 * a.remaining, 100 * b.remaining)
-                }
-                out += "no equal-sparsity comparison: \(baseline) covers \(range(c.baselineLevels)), \(candidate) covers "
-                    + "\(range(c.candidateLevels)) remaining; widen the final_lambda grid so the ranges overlap.\n"
-                continue
-            }
-            out += String(format: "overlap %.2f%%–%.2f%% remaining; %@ − %@ averaged over it (log scale): %+.2f points\n\n",
-                          100 * overlap.lowerBound, 100 * overlap.upperBound, candidate, baseline, points(mean))
-            out += "| remaining weights | \(baseline) | \(candidate) | \(candidate) − \(baseline) | measured by (task, completed/all seeds); the other head interpolated |\n"
-            out += "|---:|---:|---:|---:|---|\n"
-            for r in c.rows {
-                out += String(format: "| %.2f%% | %.2f | %.2f | %+.2f | ", 100 * r.remaining, 100 * r.baseline, 100 * r.candidate, points(r.difference))
-                    + r.measuredBy.joined(separator: "; ") + " |\n"
-            }
+            out += "\n**\(c.curve)**: " + summary(c, baseline: baseline, candidate: candidate) + "\n"
+            if let table = table(c, baseline: baseline, candidate: candidate) { out += "\n" + table.markdown }
         }
         return out
+    }
+
+    /// One sentence: the overlap and the mean difference over it, or why there is nothing to compare.
+    public static func summary(_ c: Comparison, baseline: String, candidate: String) -> String {
+        guard let overlap = c.overlap, let mean = c.meanDifference else {
+            func range(_ l: [Level]) -> String {
+                guard let a = l.first, let b = l.last else { return "no completed level" }
+                return String(format: "%.2f%%–%.2f%%", 100 * a.remaining, 100 * b.remaining)
+            }
+            return "no equal-sparsity comparison: \(baseline) covers \(range(c.baselineLevels)), \(candidate) covers "
+                + "\(range(c.candidateLevels)) remaining; widen the final_lambda grid so the ranges overlap."
+        }
+        return String(format: "overlap %.2f%%–%.2f%% remaining; %@ − %@ averaged over it (log scale): %+.2f points",
+                      100 * overlap.lowerBound, 100 * overlap.upperBound, candidate, baseline, points(mean))
+    }
+
+    /// One row per level inside the overlap: both heads' scores (percent) and their difference (points); nil
+    /// when there is nothing to compare (`summary` says why).
+    public static func table(_ c: Comparison, baseline: String, candidate: String) -> ReportTable? {
+        guard c.overlap != nil, c.meanDifference != nil else { return nil }
+        return ReportTable(columns: [.init("remaining weights", .right), .init(baseline, .right), .init(candidate, .right),
+                              .init("\(candidate) − \(baseline)", .right), .init("measured by (task, completed/all seeds); the other head interpolated")],
+                    rows: c.rows.map { r in
+                        [ReportTable.Cell(String(format: "%.2f%%", 100 * r.remaining)), ReportTable.Cell(String(format: "%.2f", 100 * r.baseline)),
+                         ReportTable.Cell(String(format: "%.2f", 100 * r.candidate)), ReportTable.Cell(String(format: "%+.2f", points(r.difference))),
+                         ReportTable.Cell(r.measuredBy.joined(separator: "; "))]
+                    })
     }
 }

@@ -35,6 +35,7 @@ public struct GLUEPrunePlugin: TaskPlugin {
     public var version: Int { 2 }
     public var summary: String { "GLUE fine-pruning (magnitude, movement, soft movement, L0) on a cubic schedule; sparsity curves" }
     public var reports: [any RunReport] { [PruningStabilityReport()] }
+    public var reportSections: [any ReportSectionProvider] { [PruningStabilityReport()] }
     public var benchmarks: [any Benchmark] { [SparseBenchmark(), PruneBenchmark()] }
 
     public func prepare(_ config: Config, context: PrepareContext) throws -> any PreparedTask {

@@ -145,20 +145,28 @@ public enum PruningReport {
         return (mean, std ?? 0)
     }
 
-    /// The table as Markdown (scores and remaining weights in percent).
-    public static func markdown(_ rows: [Row]) -> String {
-        var out = "| task | method | variant | seeds | learned | at majority | diverged (steps) | not learned | dev score (completed) | remaining weights (at the end or at divergence) |\n"
-        out += "|---|---|---|---:|---:|---:|---|---:|---:|---:|\n"
+    /// The table (scores and remaining weights in percent), for the terminal and the HTML report.
+    public static func table(_ rows: [Row]) -> ReportTable {
+        var table = ReportTable(columns: [.init("task"), .init("method"), .init("variant"), .init("seeds", .right), .init("learned", .right),
+                                          .init("at majority", .right), .init("diverged (steps)"), .init("not learned", .right),
+                                          .init("dev score (completed)", .right), .init("remaining weights (at the end or at divergence)", .right)])
         func pct(_ v: (mean: Double, std: Double)?) -> String {
             v.map { String(format: "%.2f ± %.2f", 100 * $0.mean, 100 * $0.std) } ?? "—"
         }
         for r in rows {
             let diverged = r.divergedAt.isEmpty ? "\(r.diverged)" : "\(r.diverged) (\(r.divergedAt.map(String.init).joined(separator: ", ")))"
-            out += "| \(r.task) | \(r.curve) | \(r.variant) | \(r.seeds) | \(r.learned) | \(r.majority) | \(diverged) | "
-                + String(format: "%.0f%%", 100 * r.failureRate) + " | \(pct(r.score)) | \(pct(r.remaining)) |\n"
+            let mark: ReportTable.Mark? = r.diverged > 0 ? .bad : r.majority > 0 ? .note : nil
+            table.rows.append([ReportTable.Cell(r.task), ReportTable.Cell(r.curve), ReportTable.Cell(r.variant), ReportTable.Cell("\(r.seeds)"),
+                               ReportTable.Cell("\(r.learned)"), ReportTable.Cell("\(r.majority)", mark: r.majority > 0 ? .note : nil),
+                               ReportTable.Cell(diverged, mark: r.diverged > 0 ? .bad : nil),
+                               ReportTable.Cell(String(format: "%.0f%%", 100 * r.failureRate), mark: mark),
+                               ReportTable.Cell(pct(r.score)), ReportTable.Cell(pct(r.remaining))])
         }
-        return out
+        return table
     }
+
+    /// The table as Markdown.
+    public static func markdown(_ rows: [Row]) -> String { table(rows).markdown }
 
     /// Dev score against remaining weights, one chart per curve (a method, with its settings when they vary):
     /// a line per variant through the curve's levels (tasks), each point at the mean over completed seeds (remaining weights and score) with a ± std

@@ -23,16 +23,8 @@ public struct PruningStabilityReport: RunReport {
     }
 
     public func report(_ run: FinishedRun, options: Options) throws -> ReportOutput {
-        var jobs = try run.records.compactMap(PruningReport.Job.init(record:))
-        guard !jobs.isEmpty else { throw HarnessError("\(run.layout.jobs.path): no finished glue.prune job") }
-        // The suite's task and variant order when results.json tells it, else by name.
-        let tasks = run.results?.jobs.map(\.task) ?? [], variants = run.results?.jobs.map(\.variant) ?? []
-        func rank(_ v: String, in order: [String]) -> Int { order.firstIndex(of: v) ?? Int.max }
-        jobs.sort { a, b in
-            (rank(a.task, in: tasks), a.task, rank(a.variant, in: variants), a.variant, a.seed)
-                < (rank(b.task, in: tasks), b.task, rank(b.variant, in: variants), b.variant, b.seed)
-        }
-        let rows = PruningReport.rows(jobs)
+        let rows = try Self.rows(run)
+        guard !rows.isEmpty else { throw HarnessError("\(run.layout.jobs.path): no finished glue.prune job") }
         var text = PruningReport.markdown(rows)
         let comparisons = EqualSparsity.compare(rows, baseline: options.baseline, candidate: options.candidate)
         if !comparisons.isEmpty {
@@ -45,5 +37,44 @@ public struct PruningStabilityReport: RunReport {
             return (name: "pruning-\(slug).svg", contents: chart.render())
         }
         return ReportOutput(text: text, files: files)
+    }
+
+    /// The report's rows: every finished glue.prune job of the run, in the suite's task and variant order
+    /// when results.json tells it, else by name.
+    static func rows(_ run: FinishedRun) throws -> [PruningReport.Row] {
+        var jobs = try run.records.compactMap(PruningReport.Job.init(record:))
+        let tasks = run.results?.jobs.map(\.task) ?? [], variants = run.results?.jobs.map(\.variant) ?? []
+        func rank(_ v: String, in order: [String]) -> Int { order.firstIndex(of: v) ?? Int.max }
+        jobs.sort { a, b in
+            (rank(a.task, in: tasks), a.task, rank(a.variant, in: variants), a.variant, a.seed)
+                < (rank(b.task, in: tasks), b.task, rank(b.variant, in: variants), b.variant, b.seed)
+        }
+        return PruningReport.rows(jobs)
+    }
+}
+
+extension PruningStabilityReport: ReportSectionProvider {
+    /// The outcome table, the heads at equal remaining weights (default variants) and the dev-score-vs-remaining
+    /// plots, in the HTML report.
+    public func sections(_ run: FinishedRun) throws -> [ReportSection] {
+        let rows = try Self.rows(run)
+        guard !rows.isEmpty else { return [] }
+        let o = Options()
+        var blocks: [ReportBlock] = [
+            .paragraph("Per pruning task (method and level) and variant: seeds that learned (final dev score more than "
+                + "\(String(format: "%g", 100 * PruningReport.majorityMargin)) point above the majority class), ended at the majority-class level, "
+                + "or diverged (with the steps); dev score over completed seeds and remaining weights of the pruned matrices, in %."),
+            .table(PruningReport.table(rows)),
+        ]
+        let comparisons = EqualSparsity.compare(rows, baseline: o.baseline, candidate: o.candidate)
+        if !comparisons.isEmpty {
+            blocks.append(.heading("\(o.candidate) vs \(o.baseline) at equal remaining weights"))
+            for c in comparisons {
+                blocks.append(.paragraph("\(c.curve): " + EqualSparsity.summary(c, baseline: o.baseline, candidate: o.candidate)))
+                if let table = EqualSparsity.table(c, baseline: o.baseline, candidate: o.candidate) { blocks.append(.table(table)) }
+            }
+        }
+        blocks += PruningReport.charts(rows).map { .chart($0.chart) }
+        return [ReportSection(title: "Pruning outcomes", blocks: blocks)]
     }
 }

@@ -18,6 +18,7 @@ public struct SentEvalProbePlugin: TaskPlugin {
     public var version: Int { 2 }
     public var summary: String { "SentEval probing (frozen features + SentEval classifier, or full fine-tuning); BERT last layer, per-layer curve, BERMo mix" }
     public var datasets: [any DatasetFetcher] { [SentEvalFetcher()] }
+    public var reportSections: [any ReportSectionProvider] { [ProbeLayerSection()] }
 
     public func prepare(_ config: ProbeTaskConfig, context: PrepareContext) throws -> any PreparedTask {
         let (config, file) = try config.resolved(context)

@@ -36,20 +36,11 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         let policy = try reportingErrors { try parseTolerances(tolerance) }
-        let report = Gate.compare(results: Self.resultsFile(results), baseline: Self.resultsFile(baseline), tolerance: policy,
+        let report = Gate.compare(results: ResultsDocument.file(at: results), baseline: ResultsDocument.file(at: baseline), tolerance: policy,
                                   showAll: all, format: format)
         print(report.output, terminator: "")
         if let error = report.error { printError(error) }
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
-    }
-
-    static func resultsFile(_ path: String) -> URL {
-        var isDirectory: ObjCBool = false
-        let url = URL(fileURLWithPath: path)
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            return url.appendingPathComponent("results.json")
-        }
-        return url
     }
 }
 

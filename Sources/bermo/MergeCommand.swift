@@ -1,5 +1,6 @@
 import ArgumentParser
 import BermoHarness
+import BermoPlugins
 import Foundation
 
 struct MergeCommand: ParsableCommand {
@@ -14,7 +15,7 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         let summary = try reportingErrors {
-            try ShardMerger().merge(directories.map { URL(fileURLWithPath: $0, isDirectory: true) },
+            try ShardMerger(sectionProviders: Plugins.registry().reportSections).merge(directories.map { URL(fileURLWithPath: $0, isDirectory: true) },
                                     into: URL(fileURLWithPath: output, isDirectory: true))
         }
         printError("bermo: merged \(summary.records.count) job(s) from \(directories.count) director(ies) → \(output)")

@@ -4,11 +4,11 @@ import BermoPlugins
 import BermoRuntime
 import Foundation
 
-/// `bermo report <name> <output-dir> [options]`: an analysis across a run's jobs, offered by a plugin
-/// (found through the registry; the CLI names none).
+/// `bermo report <name> <output-dir> [options]`: an analysis across a run's jobs, the harness's HTML report or
+/// one a plugin offers (found through the registry; the CLI names none).
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Cross-job analyses of a finished run, offered by the harness (comparisons, power) and the plugins.",
+        commandName: "report", abstract: "Cross-job analyses of a run, offered by the harness (html, comparisons, power) and the plugins.",
         discussion: "Reports:\n" + Plugins.registry().reports.map { r in
             "\n\(r.name): \(r.summary)\n" + SettingsOptions.help(r.optionDeclarations)
         }.joined(separator: "\n"))
@@ -26,6 +26,10 @@ struct ReportCommand: ParsableCommand {
         }
         print(output.text, terminator: "")
         if let markdown { try AtomicFile.write(output.text, to: URL(fileURLWithPath: markdown)) }
+        for page in output.pages {
+            try AtomicFile.write(page.contents, to: page.url)
+            printError("bermo: wrote \(page.url.path)")
+        }
         guard !output.files.isEmpty else { return }
         let plotDir = plots.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: directory).appendingPathComponent("plots")
         try FileManager.default.createDirectory(at: plotDir, withIntermediateDirectories: true)

@@ -18,7 +18,7 @@ import Testing
         #expect(markdown.hasPrefix("# bermo: echo-test\n"))
         #expect(markdown.contains("## alpha (group demo)\n"))
         #expect(markdown.contains("## beta\n"))
-        #expect(markdown.contains("| variant | accuracy ↑ | loss ↓ |\n|---|---|---|\n"))
+        #expect(markdown.contains("| variant | accuracy ↑ | loss ↓ |\n|---|---:|---:|\n"))
         #expect(markdown.contains("| bert | 0.5200 ± 0.0100 (n=3) | 0.4800 ± 0.0100 (n=3) |"))
         #expect(markdown.contains("| bermo-last2 | 0.7700 ± 0.0100 (n=3) | 0.2300 ± 0.0100 (n=3) |"))
         #expect(markdown == MarkdownReport(results: summary.results).render())
@@ -119,6 +119,9 @@ import Testing
         #expect(SVGLineChart.logTicksForTesting(min: 0.5, max: 45) == [0.5, 1, 2, 5, 10, 20, 50])
         #expect(SVGLineChart.logTicksForTesting(min: 0.7, max: 3) == [0.5, 1, 2, 5])
         #expect(SVGLineChart.logTicksForTesting(min: 2, max: 2) == [2, 5])
+        // A flat range on the last tick of a decade (one pruning level at 50% remaining) is widened upwards too.
+        #expect(SVGLineChart.logTicksForTesting(min: 50, max: 50) == [50, 100])
+        #expect(SVGLineChart.logTicksForTesting(min: 5, max: 50) == [5, 10, 20, 50])
         #expect(SVGLineChart.logTicksForTesting(min: 0.0022, max: 69) == [0.002, 0.01, 0.1, 1, 10, 100])
         let flat = SVGLineChart.ticksForTesting(min: 3, max: 3)
         #expect(flat.first! < 3 && flat.last! > 3)

@@ -1,14 +1,15 @@
 import Foundation
 
-/// A small real suite: the real MiniLM-L6 checkpoint on real data, 2 tasks × 2 variants × 1 seed = 4 jobs.
+/// A small real suite: the real MiniLM-L6 checkpoint on real data, 2 tasks × 2 variants × 1 seed = 4 jobs (6 with `pruning`).
 /// The probe task reads a 96-sentence slice of SentEval's Tense data written beside the suite (its own file,
 /// so no `--limit`: `bermo run` and `bermo submit slurm` plan the same job ids); the GLUE task fine-tunes on
 /// 32 SST-2 examples and evaluates on 32.
 public enum SmallSuite {
     /// `long`: the GLUE jobs train 16 steps and save a checkpoint at every evaluation (every 4 steps), so a
     /// worker can be stopped in the middle of one and another can resume it. `seeds`: more than one for
-    /// statistics over seeds (each seed adds 4 jobs).
-    public static func write(in dir: URL, long: Bool, seeds: [Int] = [1]) throws -> URL {
+    /// statistics over seeds (each seed adds 4 jobs). `pruning`: a third task, movement pruning to 10% on the same
+    /// SST-2 slice (6 steps, 2 more jobs per seed), so every kind of report section has data.
+    public static func write(in dir: URL, long: Bool, seeds: [Int] = [1], pruning: Bool = false) throws -> URL {
         let lines = try String(contentsOf: DataPaths.senteval("past_present.txt"), encoding: .utf8).split(separator: "\n")
         var slice: [Substring] = []
         for (split, count) in [("tr", 48), ("va", 24), ("te", 24)] {
@@ -16,6 +17,12 @@ public enum SmallSuite {
         }
         try (slice.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("tense.tsv"), atomically: true, encoding: .utf8)
         let glue = long ? "max_steps: 16, eval_steps: 4, save_checkpoints: true" : "max_steps: 4, eval_steps: 2"
+        let prune = """
+
+              - {task: movement-10, plugin: glue.prune, glue_task: sst2, max_steps: 6, warmup_steps: 1, eval_steps: 3,
+                 max_train_samples: 32, max_eval_samples: 32, max_seq_length: 32, per_device_train_batch_size: 8,
+                 learning_rate: 1.0e-4, pruning: {method: movement, final_threshold: 0.10, mask_scores_learning_rate: 0.05}}
+            """
         let suite = """
             suite: cluster-small
             model: minilm-l6
@@ -24,7 +31,7 @@ public enum SmallSuite {
             tasks:
               - {task: tense, plugin: senteval.probe, file: tense.tsv, pooling: mean, max_epoch: 8}
               - {task: sst2, plugin: glue.finetune, glue_task: sst2, \(glue), max_train_samples: 32,
-                 max_eval_samples: 32, max_seq_length: 32, per_device_train_batch_size: 8}
+                 max_eval_samples: 32, max_seq_length: 32, per_device_train_batch_size: 8}\(pruning ? prune : "")
             output_dir: out
 
             """

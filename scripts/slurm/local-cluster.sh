@@ -64,14 +64,8 @@ fail() {
   exit 1
 }
 
-# Whether process $1 runs: exists and is no zombie. (A daemon's parent may be a process that does not reap
-# it, e.g. a test runner that is a child subreaper: its ended daemons stay zombies until that runner exits.)
-running() {
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  stat=${stat##*) }
-  [ "${stat:0:1}" != Z ]
-}
+# running PID: whether the process exists and is no zombie.
+. "$(dirname "$self")/../lib/processes.sh"
 
 # The pid in a pid file when that process is alive (and is the daemon named), else nothing.
 live_pid() {

@@ -52,15 +52,26 @@ public enum ComparisonTable {
     }
 
     public static func markdown(_ c: Comparison, all: Bool = false) -> String {
-        let columns = Columns(c)
         let rows = all ? c.rows : c.moved
         var out = c.summaryLine + "\n\n"
         guard !rows.isEmpty else { return out + "Nothing moved.\n" }
-        let h = header(columns)
-        out += "| " + h.joined(separator: " | ") + " |\n|" + h.map { _ in "---|" }.joined() + "\n"
-        for r in rows { out += "| " + cells(r, columns).map(Markdown.escape).joined(separator: " | ") + " |\n" }
+        out += table(c, rows: rows).markdown
         return out
     }
-}
 
-import Foundation
+    /// `rows` of `c` as a report table: regressions and missing metrics marked bad, improvements good, the verdict
+    /// cell keyed (task, variant, metric, model, verdict) for machines.
+    public static func table(_ c: Comparison, rows: [MetricComparison]) -> ReportTable {
+        let columns = Columns(c)
+        let verdictColumn = header(columns.model).count - 1
+        let titles = header(columns).map { title in
+            ReportTable.Column(title, ["baseline", "current", "Δ", "allowed"].contains(title) ? .right : .left)
+        }
+        return ReportTable(columns: titles, rows: rows.map { r in
+            let mark: ReportTable.Mark? = r.failsGate ? .bad : r.verdict == .improved ? .good : nil
+            let data = ["task": r.key.task, "variant": r.key.variant, "metric": r.key.metric, "model": r.key.model, "verdict": r.verdict.rawValue]
+            // The verdict cell carries the row's key; every cell carries the mark, so the whole row is highlighted.
+            return cells(r, columns).enumerated().map { i, text in ReportTable.Cell(text, mark: mark, data: i == verdictColumn ? data : [:]) }
+        })
+    }
+}

@@ -50,11 +50,14 @@ public final class PluginRegistry: Sendable {
     /// Every plugin, constructed.
     public var plugins: [any TaskPlugin] { knownIDs.compactMap { try? plugin($0) } }
 
-    /// Every cross-job report: the harness's own (`comparisons`, `power`) and every plugin's, by name (a name
-    /// offered twice is a programming error).
+    /// Every cross-job report: the harness's own (`html`, `comparisons`, `power`) and every plugin's, by name (a
+    /// name offered twice is a programming error).
     public var reports: [any RunReport] {
-        Self.unique([ComparisonsReport(), SeedPowerReport()] + plugins.flatMap(\.reports), what: "report") { $0.name }
+        Self.unique([HTMLRunReport(registry: self), ComparisonsReport(), SeedPowerReport()] + plugins.flatMap(\.reports), what: "report") { $0.name }
     }
+
+    /// What every plugin adds to the HTML report.
+    public var reportSections: [any ReportSectionProvider] { plugins.flatMap(\.reportSections) }
 
     /// Every plugin's datasets, by name.
     public var datasets: [any DatasetFetcher] { Self.unique(plugins.flatMap(\.datasets), what: "dataset") { $0.name } }

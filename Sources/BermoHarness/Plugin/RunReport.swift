@@ -45,6 +45,11 @@ public struct FinishedRun: Sendable {
         }
     }
 
+    /// A run already in memory (`bermo run` writing its reports).
+    public init(layout: OutputLayout, results: ResultsDocument?, records: [JobRecord]) {
+        self.layout = layout; self.results = results; self.records = records
+    }
+
     /// Records of one plugin.
     public func records(plugin: String) -> [JobRecord] { records.filter { $0.plugin.id == plugin } }
 
@@ -57,12 +62,15 @@ public struct FinishedRun: Sendable {
     }
 }
 
-/// What a report produced: text for the terminal (and `--markdown`) and named files (SVG plots) that the
-/// command writes into the plots folder.
+/// What a report produced: text for the terminal (and `--markdown`), named files (SVG plots) that the
+/// command writes into the plots folder, and pages with a destination of their own (the HTML report).
 public struct ReportOutput: Sendable {
     public var text: String
     public var files: [(name: String, contents: String)]
-    public init(text: String, files: [(name: String, contents: String)] = []) { self.text = text; self.files = files }
+    public var pages: [(url: URL, contents: String)]
+    public init(text: String, files: [(name: String, contents: String)] = [], pages: [(url: URL, contents: String)] = []) {
+        self.text = text; self.files = files; self.pages = pages
+    }
 }
 
 /// A dataset a plugin can download, verify and install: `bermo data fetch <name> [options]`.

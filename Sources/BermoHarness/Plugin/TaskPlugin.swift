@@ -7,8 +7,8 @@ import Foundation
 /// The harness knows no concrete plugin: `BermoPlugins` registers them in one file. A plugin declares its
 /// parameters once, as a `Settings` struct (`Config`); the harness decodes a task's parameters into it
 /// with located errors and unknown-key checks, and the plugin turns the decoded value into a
-/// `PreparedTask` that runs one job at a time. Cross-job reports, dataset fetching and speed benchmarks
-/// are optional parts.
+/// `PreparedTask` that runs one job at a time. Cross-job reports, sections of the HTML report, dataset fetching
+/// and speed benchmarks are optional parts.
 public protocol TaskPlugin: Sendable {
     associatedtype Config: Settings
     /// The id suites name in `plugin:`, e.g. `senteval.probe`.
@@ -26,6 +26,8 @@ public protocol TaskPlugin: Sendable {
 
     /// Analyses across a run's jobs (`bermo report <name> <output-dir>`), found through the registry.
     var reports: [any RunReport] { get }
+    /// What the plugin adds to a run's HTML report (`report.html`), found through the registry.
+    var reportSections: [any ReportSectionProvider] { get }
     /// Datasets the plugin can download and verify (`bermo data fetch <name>`).
     var datasets: [any DatasetFetcher] { get }
     /// Speed benchmarks of what the plugin adds to the runtime (`bermo bench <name>`).
@@ -34,6 +36,7 @@ public protocol TaskPlugin: Sendable {
 
 extension TaskPlugin {
     public var reports: [any RunReport] { [] }
+    public var reportSections: [any ReportSectionProvider] { [] }
     public var datasets: [any DatasetFetcher] { [] }
     public var benchmarks: [any Benchmark] { [] }
 

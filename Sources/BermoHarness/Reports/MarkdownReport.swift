@@ -18,8 +18,8 @@ public struct MarkdownReport {
         if let limit = results.limit { out += " · **--limit \(limit)** (quick run: not comparable to full runs)" }
         out += " · \(results.environment.os), \(results.environment.threads) thread(s)\n\n"
 
-        let showModel = Set(results.aggregates.map(\.model)).count > 1
-        for task in orderedTasks() {
+        let showModel = results.showsModel
+        for task in results.taskOrder {
             let aggregates = results.aggregates.filter { $0.task == task }
             let jobs = results.jobs.filter { $0.task == task }
             let group = jobs.first?.group.map { " (group \($0))" } ?? ""
@@ -27,7 +27,7 @@ public struct MarkdownReport {
             if aggregates.isEmpty {
                 out += "No completed jobs.\n\n"
             } else {
-                out += table(aggregates, showModel: showModel) + "\n"
+                out += AggregateTable.make(aggregates, showModel: showModel).markdown + "\n"
             }
             let notDone = jobs.filter { $0.status != .completed }
             if !notDone.isEmpty {
@@ -47,35 +47,11 @@ public struct MarkdownReport {
         }
         if let comparisons = results.comparisons, !comparisons.isEmpty {
             out += "## Paired comparisons over seeds\n\n"
-            out += "Per seed, variant − reference (both ran the seed); mean Δ with a 95% interval over seeds "
-                + "(Student t below \(MeanInterval.bootstrapMinimumCount) pairs, percentile bootstrap from there on).\n\n"
+            out += PairedComparisonTable.explanation + "\n\n"
             out += PairedComparisonTable.markdown(comparisons) + "\n"
         }
         if let comparison {
             out += "## Regression gate\n\n" + ComparisonTable.markdown(comparison) + "\n"
-        }
-        return out
-    }
-
-    /// Tasks in the order they first appear in the jobs (suite order is lost across merges; this is stable).
-    func orderedTasks() -> [String] {
-        var seen: [String] = []
-        for t in results.jobs.map(\.task) + results.failures.map(\.task) where !seen.contains(t) { seen.append(t) }
-        return seen
-    }
-
-    func table(_ aggregates: [Aggregate], showModel: Bool) -> String {
-        var metrics: [(String, Bool)] = []
-        for a in aggregates where !metrics.contains(where: { $0.0 == a.metric }) { metrics.append((a.metric, a.higherIsBetter)) }
-        var rows: [(String, String)] = []
-        for a in aggregates where !rows.contains(where: { $0 == (a.model, a.variant) }) { rows.append((a.model, a.variant)) }
-        let header = (showModel ? ["model"] : []) + ["variant"] + metrics.map { "\($0.0) \($0.1 ? "↑" : "↓")" }
-        var out = "| " + header.map(Markdown.escape).joined(separator: " | ") + " |\n|" + header.map { _ in "---|" }.joined() + "\n"
-        for (model, variant) in rows {
-            let cells = metrics.map { m in
-                aggregates.first { $0.model == model && $0.variant == variant && $0.metric == m.0 }.map(Format.meanStd) ?? "—"
-            }
-            out += "| " + ((showModel ? [model] : []) + [variant] + cells).map(Markdown.escape).joined(separator: " | ") + " |\n"
         }
         return out
     }

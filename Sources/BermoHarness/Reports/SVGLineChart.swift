@@ -3,7 +3,7 @@ import Foundation
 /// A small, dependency-free SVG line chart: one line per series (the mean) with a shaded band (e.g. ± std
 /// over seeds), axes with "nice" ticks, a legend and a title. Enough for learning curves and per-layer
 /// probing plots, viewable in any browser and in GitHub's file view.
-public struct SVGLineChart {
+public struct SVGLineChart: Sendable {
     public struct Point: Sendable, Equatable {
         public var x: Double, mean: Double, lower: Double, upper: Double
         public init(x: Double, mean: Double, lower: Double? = nil, upper: Double? = nil) {
@@ -132,7 +132,9 @@ public struct SVGLineChart {
         let lo = lo > 0 ? lo : 1, hi = Swift.max(hi, lo)
         var ticks: [Double] = []
         var k = Int(floor(log10(lo))) - 1
-        while ticks.last.map({ $0 < hi * (1 - 1e-9) }) ?? true {
+        // Up to a tick above `max`, so a `max` that is itself a tick (one pruning level at 50%) still has the neighbour
+        // a flat range is widened to.
+        while ticks.last.map({ $0 <= hi * (1 + 1e-9) }) ?? true {
             for m in [1.0, 2, 5] { ticks.append((m * pow(10, Double(k)) * 1e9).rounded() / 1e9) }
             k += 1
         }

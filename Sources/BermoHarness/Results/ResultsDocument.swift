@@ -83,13 +83,29 @@ public struct ResultsDocument: Codable, Sendable, Equatable {
         let position = Dictionary(plannedJobs.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let sorted = records.sorted { (position[$0.id] ?? .max, $0.id) < (position[$1.id] ?? .max, $1.id) }
         let aggregates = Aggregate.compute(sorted)
-        var variants: [String] = []
-        for r in sorted where !variants.contains(r.variantName) { variants.append(r.variantName) }
-        let pairs = suite.compare ?? VariantPair.defaults(variants: variants)
         return ResultsDocument(schemaVersion: schemaVersion, suite: suite, bermo: .current,
                                environment: .current(threads: threads), createdAt: Timestamp.now(), shard: shard, limit: limit,
                                plannedJobs: plannedJobs, jobs: sorted.map(JobSummary.init), failures: failures,
-                               aggregates: aggregates, comparisons: PairedComparison.compute(aggregates, pairs: pairs))
+                               aggregates: aggregates,
+                               comparisons: comparisons(aggregates, suite: suite, variants: sorted.map(\.variantName)))
+    }
+
+    /// The paired comparisons of `aggregates` for the suite's pairs: its `compare:`, else each of `variants` (the
+    /// jobs' variants in run order) against `bert`.
+    public static func comparisons(_ aggregates: [Aggregate], suite: SuiteInfo, variants: [String]) -> [PairedComparison] {
+        var distinct: [String] = []
+        for v in variants where !distinct.contains(v) { distinct.append(v) }
+        return PairedComparison.compute(aggregates, pairs: suite.compare ?? VariantPair.defaults(variants: distinct))
+    }
+
+    /// `path` itself, or the results.json inside it when it is a directory (commands take either).
+    public static func file(at path: String) -> URL {
+        var isDirectory: ObjCBool = false
+        let url = URL(fileURLWithPath: path)
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return OutputLayout(url).results
+        }
+        return url
     }
 
     public static func read(_ url: URL) throws -> ResultsDocument {

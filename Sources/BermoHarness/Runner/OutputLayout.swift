@@ -2,7 +2,7 @@ import Foundation
 
 /// Where a run's files live inside its output directory.
 ///
-///     results.json   summary.md   junit.xml   plots/<task>-<series>.svg
+///     results.json   summary.md   junit.xml   report.html   plots/<task>-<series>.svg
 ///     plan.json      every job of the suite (what `bermo status` counts)
 ///     jobs/<id>.json              one per finished job (the resume state)
 ///     jobs/<id>.lease             while a process runs the job
@@ -23,6 +23,8 @@ public struct OutputLayout: Sendable {
     public var plan: URL { root.appendingPathComponent("plan.json") }
     public var summary: URL { root.appendingPathComponent("summary.md") }
     public var junit: URL { root.appendingPathComponent("junit.xml") }
+    /// The self-contained HTML report (`HTMLReport`).
+    public var htmlReport: URL { root.appendingPathComponent("report.html") }
     public var plots: URL { root.appendingPathComponent("plots", isDirectory: true) }
 }
 

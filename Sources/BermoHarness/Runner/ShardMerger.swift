@@ -11,7 +11,10 @@ public struct ShardMerger {
         public let missing: [String]
     }
 
-    public init() {}
+    /// What the plugins add to the merged `report.html` (the registry's `reportSections`).
+    public var sectionProviders: [any ReportSectionProvider]
+
+    public init(sectionProviders: [any ReportSectionProvider] = []) { self.sectionProviders = sectionProviders }
 
     public func merge(_ inputs: [URL], into output: URL) throws -> Summary {
         guard !inputs.isEmpty else { throw HarnessError("bermo merge: give at least one shard output directory") }
@@ -58,11 +61,13 @@ public struct ShardMerger {
         let failures = documents.flatMap { $0.1.failures }.filter { records[$0.id] == nil }
         var seenFailures = Set<String>()
         let uniqueFailures = failures.filter { seenFailures.insert($0.id).inserted }
-        let all = Array(records.values)
+        let all = plannedOrder.compactMap { records[$0] }  // the suite's order, so reports and plots are the same every time
         let results = ResultsDocument.build(suite: first.suite, plannedJobs: plannedOrder, records: all, failures: uniqueFailures,
                                             shard: nil, limit: first.limit, threads: first.environment.threads)
         try HarnessJSON.write(results, to: outputLayout.results)
-        try ReportWriter(layout: outputLayout).write(results: results, records: all, comparison: nil)
+        var writer = ReportWriter(layout: outputLayout)
+        writer.sectionProviders = sectionProviders
+        try writer.write(results: results, records: all, comparison: nil)
         return Summary(results: results, records: all, missing: planned.subtracting(records.keys).sorted())
     }
 }

@@ -208,7 +208,10 @@ public final class SuiteRunner: Sendable {
                 comparison = try Comparator(cli: options.tolerance).compare(current: results, baseline: ResultsDocument.read(baseline))
             }
         }
-        try ReportWriter(layout: layout).write(results: results, records: work.records, comparison: comparison)
+        var writer = ReportWriter(layout: layout)
+        writer.sectionProviders = registry.reportSections
+        writer.status = try SuiteStatus.read(layout.root, maxAttempts: options.maxAttempts, leaseTimeout: Double(options.leaseTimeout))
+        try writer.write(results: results, records: work.records, comparison: comparison)
         var summary = RunSummary(results: results, records: work.records, ran: work.ran, reused: work.reused, failures: work.failures,
                                  comparison: comparison, outputDirectory: layout.root, notes: notes)
         // Another process's jobs are not this run's failure; when finalizing, every job is this run's.

@@ -83,25 +83,31 @@ public struct SuiteStatus: Codable, Sendable {
 
     /// A line per job and the totals, for the terminal.
     public var text: String {
-        var lines: [String] = []
-        for e in jobs {
-            let name = "\(e.task) · \(e.variant) · seed \(e.seed)"
-            switch e.state {
-            case .done:
-                lines.append("done     \(name): \(e.status?.rawValue ?? "?")" + (e.seconds.map { " in \(Format.duration($0))" } ?? ""))
-            case .running:
-                lines.append("running  \(name): on \(e.host ?? "?") pid \(e.pid.map(String.init) ?? "?")"
-                    + (e.slurmJob.map { " (Slurm \($0))" } ?? "") + (e.since.map { " since \($0)" } ?? "")
-                    + (e.heartbeatAge.map { ", heartbeat \(Int($0.rounded())) s ago" } ?? ""))
-            case .failed:
-                lines.append("failed   \(name): \(e.attempts ?? 0) attempt(s): \(e.error ?? "?")")
-            case .pending:
-                lines.append("pending  \(name)" + (e.attempts.map { " (failed \($0) time(s) so far: \(e.error ?? "?"))" } ?? ""))
-            }
-        }
+        var lines = jobs.map { e in e.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0) + e.name + e.stateDetail }
         let t = totals
         lines.append("\(suite): \(t.done)/\(t.total) done, \(t.running) running, \(t.failed) failed, \(t.pending) pending"
             + (t.etaSeconds.map { t.done < t.total ? "; ETA \(Format.duration($0)) at the current parallelism" : "" } ?? ""))
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension SuiteStatus.Entry {
+    /// `task · variant · seed N`, as the run's log names the job.
+    public var name: String { "\(task) · \(variant) · seed \(seed)" }
+
+    /// What follows the name in a status line: how a done job ended, where a running one runs, a failed one's
+    /// error, a pending one's failed attempts so far.
+    public var stateDetail: String {
+        switch state {
+        case .done:
+            return ": \(status?.rawValue ?? "?")" + (seconds.map { " in \(Format.duration($0))" } ?? "")
+        case .running:
+            return ": on \(host ?? "?") pid \(pid.map(String.init) ?? "?")" + (slurmJob.map { " (Slurm \($0))" } ?? "")
+                + (since.map { " since \($0)" } ?? "") + (heartbeatAge.map { ", heartbeat \(Int($0.rounded())) s ago" } ?? "")
+        case .failed:
+            return ": \(attempts ?? 0) attempt(s): \(error ?? "?")"
+        case .pending:
+            return attempts.map { " (failed \($0) time(s) so far: \(error ?? "?"))" } ?? ""
+        }
     }
 }

@@ -34,7 +34,7 @@ import Testing
         #expect(means == ["short 1": 2.25, "short 2": 2.25, "long 1": 13, "long 2": 13])
 
         // Its report is found through the registry, with its own options.
-        #expect(registry.reports.map(\.name) == ["comparisons", "power", "word-lengths"], "the harness's own reports, then the plugin's")
+        #expect(registry.reports.map(\.name) == ["html", "comparisons", "power", "word-lengths"], "the harness's own reports, then the plugin's")
         let report = try registry.report("word-lengths")
         #expect(report.optionDeclarations.map(\.key) == ["digits"])
         let text = try Self.run(report, on: FinishedRun(directory: directory.file("out")))
