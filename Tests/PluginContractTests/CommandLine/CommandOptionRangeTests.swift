@@ -37,6 +37,7 @@ import Testing
             case "encode": ["encode", "--input", input.path, "--output", out.appendingPathComponent("encoded.jsonl").path]
             case "bench": ["bench", "kernels", "--data-dir", noData.path]
             case "status": ["status", runDirectory.path]
+            case "compare": ["compare", runDirectory.path, "--baseline", runDirectory.path]
             case "submit slurm": ["submit", "slurm", suite.path, "--output-dir", out.appendingPathComponent("run").path, "--data-dir", noData.path, "--dry-run"]
             case "finetune": ["finetune", "--train", train.path, "--dev", dev.path, "--output-dir", out.appendingPathComponent("finetune").path,
                               "--predictions", out.appendingPathComponent("logits.jsonl").path]

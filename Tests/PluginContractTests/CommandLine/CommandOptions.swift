@@ -30,7 +30,7 @@ enum CommandOptions {
         "submit slurm --max-attempts": .number(RunOptions.maxAttemptsRule), "submit slurm --lease-timeout": .number(RunOptions.leaseTimeoutRule),
         "submit slurm --limit": .number(RunOptions.limitRule), "submit slurm --data-dir": .text,
         "explain --data-dir": .text, "explain --output-dir": .text, "explain --limit": .number(RunOptions.limitRule),
-        "compare --baseline": .text, "compare --tolerance": .text,
+        "compare --baseline": .text, "compare --tolerance": .text, "compare --format": .choice,
         "merge --output": .text,
         "report --markdown": .text, "report --plots": .text,
         "encode --model": .text, "encode --threads": .number(Compute.threadsRule), "encode --input": .text, "encode --output": .text,
