@@ -47,10 +47,10 @@ enum FuzzTargets {
 
     static func bytes(_ url: URL) throws -> [UInt8] { Array(try Data(contentsOf: url)) }
 
-    /// Hard links (or copies) every file of `source` into `dir`, but `except`.
-    static func link(_ source: URL, into dir: URL, except: String) throws {
+    /// Hard links (or copies) every file of `source` into `dir`, but those named in `except`.
+    static func link(_ source: URL, into dir: URL, except: [String]) throws {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        for name in try FileManager.default.contentsOfDirectory(atPath: source.path) where name != except {
+        for name in try FileManager.default.contentsOfDirectory(atPath: source.path) where !except.contains(name) {
             let from = source.appendingPathComponent(name), to = dir.appendingPathComponent(name)
             var isDirectory: ObjCBool = false
             _ = FileManager.default.fileExists(atPath: from.path, isDirectory: &isDirectory)
@@ -74,12 +74,13 @@ enum FuzzTargets {
         return nil
     }
 
-    /// A model file of the tiny model, mutated; the command encodes six sentences with it.
+    /// A model file of the tiny model, mutated; the command encodes six sentences with it. `without` are files of
+    /// the tiny model left out, so that bermo reads the mutated one (a folder's tokenizer.json wins over vocab.txt).
     static func modelFile(_ name: String, file: String, dictionary: [String], structure: Mutator.Structure = .bytes, seeds: [[UInt8]],
-                          tail: [UInt8] = []) throws -> FuzzTarget {
+                          tail: [UInt8] = [], without: [String] = []) throws -> FuzzTarget {
         let f = try fixture()
         return FuzzTarget(name: name, fileName: file, seeds: seeds, dictionary: dictionary, structure: structure, tail: tail,
-                          prepare: { dir in try link(f.model, into: dir, except: file) },
+                          prepare: { dir in try link(f.model, into: dir, except: [file] + without) },
                           run: { dir, timeout in try encode(model: dir, input: f.sentences, in: dir, timeout: timeout) },
                           checkSuccess: jsonLines)
     }
@@ -157,7 +158,21 @@ enum FuzzTargets {
     static func vocab() throws -> FuzzTarget {
         let f = try fixture()
         return try modelFile("vocab", file: "vocab.txt", dictionary: ["[CLS]\n", "[SEP]\n", "[PAD]\n", "[UNK]\n", "[MASK]\n", "##", "\n\n", "##s\n"],
-                             seeds: [try bytes(f.model.appendingPathComponent("vocab.txt"))])
+                             seeds: [try bytes(f.model.appendingPathComponent("vocab.txt"))], without: ["tokenizer.json"])
+    }
+
+    /// tokenizer.json, seeded with the small trained WordPiece and byte-level BPE of the parity fixture (their ids
+    /// fit the tiny model's 30,522-row embedding).
+    static func tokenizerJSON() throws -> FuzzTarget {
+        let fixtures = CLI.packageRoot.appendingPathComponent("Tests/Fixtures/tokenizers")
+        return try modelFile("tokenizer-json", file: "tokenizer.json",
+                             dictionary: ["\"type\":\"Precompiled\"", "\"type\":\"Sequence\"", "\"BertNormalizer\"", "\"ByteLevel\"",
+                                          "\"BPE\"", "\"WordPiece\"", "\"TemplateProcessing\"", "\"RobertaProcessing\"", "\"lstrip\":true",
+                                          "\"single_word\":true", "\"normalized\":true", "\"dropout\":0.5", "\"id\":", "-1", "4294967296",
+                                          "2.5", "null", "[]", "{}", "\"\"", "\"Ġ\"", "\"##\""],
+                             structure: .json,
+                             seeds: [try bytes(fixtures.appendingPathComponent("wordpiece/tokenizer.json")),
+                                     try bytes(fixtures.appendingPathComponent("bpe/tokenizer.json"))])
     }
 
     static func encodeInput() throws -> FuzzTarget {
@@ -174,7 +189,7 @@ enum FuzzTargets {
         return FuzzTarget(name: "checkpoint", fileName: "trainer_state.json", seeds: [try bytes(f.checkpointRun.appendingPathComponent(state))],
                           dictionary: ["\"global_step\":", "-1", "1000000000", "2.5", "null", "\"epoch\":", "[]", "{}", "\"log_history\":"],
                           structure: .json,
-                          prepare: { dir in try link(f.checkpointRun, into: dir.appendingPathComponent("out"), except: "trainer_state.json") },
+                          prepare: { dir in try link(f.checkpointRun, into: dir.appendingPathComponent("out"), except: ["trainer_state.json"]) },
                           run: { dir, timeout in
                               // The mutated file is the checkpoint's; the run's own copy is linked.
                               let out = dir.appendingPathComponent("out")
