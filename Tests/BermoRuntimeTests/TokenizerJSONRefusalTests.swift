@@ -253,4 +253,28 @@ struct TokenizerJSONRefusalTests {
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         #expect(message(empty).contains("has no tokenizer: it needs tokenizer.json, vocab.txt, or vocab.json with merges.txt"))
     }
+
+    /// transformers rebuilds BERT's normalizer and RoBERTa's pre-tokenizer from tokenizer_config.json; where that
+    /// file contradicts tokenizer.json the two references disagree, and the folder is refused.
+    @Test func aTokenizerConfigThatContradictsTokenizerJSONIsRefused() throws {
+        let scratch = try TemporaryDirectory(); defer { scratch.cleanup() }
+        func folder(_ base: String, _ name: String, configuration: String) throws -> URL {
+            let folder = try FixtureTokenizers.writeTokenizerJSON(base: base, in: scratch, as: name) { _ in }.deletingLastPathComponent()
+            try configuration.write(to: folder.appendingPathComponent("tokenizer_config.json"), atomically: true, encoding: .utf8)
+            return folder
+        }
+        let cased = try folder("wordpiece", "cased", configuration: #"{"tokenizer_class": "BertTokenizer", "do_lower_case": false}"#)
+        let error = #expect(throws: RuntimeError.self) { try Tokenizer(modelDirectory: cased) }
+        #expect(error?.message.hasPrefix(cased.appendingPathComponent("tokenizer_config.json").path
+            + " and tokenizer.json disagree: do_lower_case false but lowercase true; strip_accents (in effect) false but "
+            + "strip_accents (in effect) true") == true, "\(error?.message ?? "")")
+        let prefix = try folder("bpe", "prefix", configuration: #"{"add_prefix_space": true}"#)
+        let bpeError = #expect(throws: RuntimeError.self) { try Tokenizer(modelDirectory: prefix) }
+        #expect(bpeError?.message.contains("disagree: add_prefix_space true but add_prefix_space false") == true,
+                "\(bpeError?.message ?? "")")
+        // Agreeing files, and a generic class that transformers builds from tokenizer.json alone, are read.
+        _ = try Tokenizer(modelDirectory: try folder("wordpiece", "agreeing", configuration: #"{"do_lower_case": true}"#))
+        _ = try Tokenizer(modelDirectory: try folder("wordpiece", "generic",
+                                                     configuration: #"{"tokenizer_class": "PreTrainedTokenizerFast", "do_lower_case": false}"#))
+    }
 }

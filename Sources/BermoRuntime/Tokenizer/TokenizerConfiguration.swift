@@ -11,6 +11,8 @@ struct TokenizerConfiguration: Equatable, Decodable {
     var stripAccents: Bool? = nil
     /// RoBERTa's: put a space before the text, so its first word is spelled like any other.
     var addPrefixSpace = false
+    /// The transformers class the file names, if any (`BertTokenizer`, `PreTrainedTokenizerFast`, …).
+    var tokenizerClass: String? = nil
 
     init() {}
 
@@ -46,6 +48,7 @@ struct TokenizerConfiguration: Equatable, Decodable {
         case tokenizeChineseChars = "tokenize_chinese_chars"
         case stripAccents = "strip_accents"
         case addPrefixSpace = "add_prefix_space"
+        case tokenizerClass = "tokenizer_class"
     }
 
     /// Missing fields keep the defaults; `null` is only meaningful (and only accepted) for `strip_accents`.
@@ -57,5 +60,6 @@ struct TokenizerConfiguration: Equatable, Decodable {
         }
         stripAccents = try container.decodeIfPresent(Bool.self, forKey: .stripAccents)
         if container.contains(.addPrefixSpace) { addPrefixSpace = try container.decode(Bool.self, forKey: .addPrefixSpace) }
+        tokenizerClass = try? container.decodeIfPresent(String.self, forKey: .tokenizerClass)
     }
 }

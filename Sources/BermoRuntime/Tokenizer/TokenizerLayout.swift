@@ -4,6 +4,7 @@ import Foundation
 /// `use_fast=True`, the default): `tokenizer.json` whenever it is there, whatever else the folder holds, because
 /// transformers builds its tokenizer from it; otherwise the older layouts, `vocab.txt` (BERT's WordPiece) or
 /// `vocab.json` with `merges.txt` (RoBERTa's byte-level BPE), each with the optional `tokenizer_config.json`.
+/// Beside `tokenizer.json`, `tokenizer_config.json` must agree with it (`TokenizerAgreement`).
 public enum TokenizerLayout: Equatable, Sendable {
     case tokenizerJSON(URL)
     case wordPieceVocabulary(vocab: URL, configuration: URL)
@@ -61,7 +62,10 @@ public enum TokenizerLayout: Equatable, Sendable {
     public func load() throws -> Tokenizer {
         switch self {
         case .tokenizerJSON(let json):
-            return try TokenizerJSON.load(json)
+            let tokenizer = try TokenizerJSON.load(json)
+            let configuration = json.deletingLastPathComponent().appendingPathComponent(TokenizerConfiguration.fileName)
+            try TokenizerConfiguration(contentsOf: configuration).checkAgreement(with: tokenizer, json: json, file: configuration)
+            return tokenizer
         case .wordPieceVocabulary(let vocab, let configuration):
             let settings = try TokenizerConfiguration(contentsOf: configuration)
             return try Tokenizer(vocabularyFile: vocab, doLowerCase: settings.doLowerCase,
