@@ -12,7 +12,7 @@ struct JSONParserTests {
         #expect(try parse("{\"\u{FEFF}\": 1, \"a\\u00e9\\ud83d\\ude00\\n\": [true, false, null]}")
                 == .object(["\u{FEFF}": .int(1), "aé😀\n": .array([.bool(true), .bool(false), .null])]))
         #expect(try parse(" [0, -7, 1.5, 2e3, 1E-2, 12345678901234567890] ")
-                == .array([.int(0), .int(-7), .double(1.5), .double(2000), .double(0.01), .double(12345678901234567890)]))
+                == .array([.int(0), .int(-7), .double(1.5), .double(2000), .double(0.01), .double(Double("12345678901234567890")!)]))
         #expect(try parse("\"\\\"\\\\\\/\\b\\f\\r\\t\"") == .string("\"\\/\u{08}\u{0C}\r\t"))
     }
 

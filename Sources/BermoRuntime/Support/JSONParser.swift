@@ -75,14 +75,9 @@ struct JSONParser {
     }
 
     private mutating func object(depth: Int) throws(Failure) -> JSONValue {
-        index += 1
         var members: [String: JSONValue] = [:]
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return .object(members)
-        }
-        while true {
+        if opensEmpty(closing: UInt8(ascii: "}")) { return .object(members) }
+        repeat {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a key (a string)") }
             let key = try string()
@@ -91,37 +86,42 @@ struct JSONParser {
             index += 1
             skipWhitespace()
             members[key] = try value(depth: depth + 1)
-            skipWhitespace()
-            guard index < bytes.count else { throw failure("the text ends inside an object") }
-            if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                return .object(members)
-            }
-            guard bytes[index] == UInt8(ascii: ",") else { throw failure("expected ',' or '}' in an object") }
-            index += 1
-        }
+        } while try !closesAfterElement(UInt8(ascii: "}"), in: "an object")
+        return .object(members)
     }
 
     private mutating func array(depth: Int) throws(Failure) -> JSONValue {
-        index += 1
         var elements: [JSONValue] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            return .array(elements)
-        }
-        while true {
+        if opensEmpty(closing: UInt8(ascii: "]")) { return .array(elements) }
+        repeat {
             skipWhitespace()
             elements.append(try value(depth: depth + 1))
-            skipWhitespace()
-            guard index < bytes.count else { throw failure("the text ends inside a list") }
-            if bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                return .array(elements)
-            }
-            guard bytes[index] == UInt8(ascii: ",") else { throw failure("expected ',' or ']' in a list") }
+        } while try !closesAfterElement(UInt8(ascii: "]"), in: "a list")
+        return .array(elements)
+    }
+
+    /// Consumes an opening bracket (and `closing` right after it): whether the object or list is empty.
+    private mutating func opensEmpty(closing: UInt8) -> Bool {
+        index += 1
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == closing else { return false }
+        index += 1
+        return true
+    }
+
+    /// After an element: consumes `closing` (true, the end) or a comma (false, another element follows).
+    private mutating func closesAfterElement(_ closing: UInt8, in what: String) throws(Failure) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw failure("the text ends inside \(what)") }
+        if bytes[index] == closing {
             index += 1
+            return true
         }
+        guard bytes[index] == UInt8(ascii: ",") else {
+            throw failure("expected ',' or '\(Character(Unicode.Scalar(closing)))' in \(what)")
+        }
+        index += 1
+        return false
     }
 
     /// A string from its opening quote; escapes decoded, a `\u` surrogate pair joined, a lone surrogate refused
