@@ -13,7 +13,8 @@ enum FixtureTokenizers {
     static let names = [
         "wordpiece", "bpe", "char-bpe", "bpe-files", "wordpiece-cased-template", "wordpiece-raw-text",
         "wordpiece-nfkd-strip-lowercase", "wordpiece-nfc-strip", "wordpiece-nfd-nfkc", "bpe-prefix-space",
-        "bpe-no-regex-template", "bpe-sequence-post-ignore-merges", "bpe-no-post-processor",
+        "bpe-no-regex-template", "bpe-sequence-post-ignore-merges", "bpe-no-post-processor", "bpe-prefix-space-no-regex",
+        "char-bpe-no-fuse-multi-id-template",
     ]
 
     static func manifest() throws -> [String: Any] {
@@ -38,16 +39,30 @@ enum FixtureTokenizers {
         return try Tokenizer(modelDirectory: file.deletingLastPathComponent())
     }
 
-    /// Writes the tokenizer.json of `base` after `edit` into `scratch/<folder>/tokenizer.json`.
+    /// Writes the tokenizer.json of `base` after `edit` into `scratch/<folder>/tokenizer.json`. The file is read with
+    /// bermo's parser, because `JSONSerialization` drops a U+FEFF that starts a string (a token of char-bpe).
     static func writeTokenizerJSON(base: String, in scratch: TemporaryDirectory, as folder: String = "edited",
                                    edit: (inout [String: Any]) throws -> Void) throws -> URL {
         let source = directory.appendingPathComponent(base).appendingPathComponent("tokenizer.json")
-        var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: source)) as? [String: Any])
+        var json = try #require(foundationObject(try JSONParser.parse(Array(Data(contentsOf: source)))) as? [String: Any])
         try edit(&json)
         let file = scratch.file(folder).appendingPathComponent("tokenizer.json")
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys]).write(to: file)
         return file
+    }
+
+    /// `value` as `JSONSerialization` objects, which write it back exactly.
+    static func foundationObject(_ value: JSONValue) -> Any {
+        switch value {
+        case .null: NSNull()
+        case .bool(let flag): flag
+        case .int(let number): number
+        case .double(let number): number
+        case .string(let text): text
+        case .array(let elements): elements.map(foundationObject)
+        case .object(let members): members.mapValues(foundationObject)
+        }
     }
 
     /// Sets the value at `path` (object keys) inside `json`; JSON's null is `NSNull`.
