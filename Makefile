@@ -27,14 +27,14 @@ fuzz: setup
 	.build/debug/bermo model fetch minilm-l6 >/dev/null
 	BERMO_FUZZ_SECONDS=$${BERMO_FUZZ_SECONDS:-600} BERMO_FUZZ_SEED=$${BERMO_FUZZ_SEED:-$$(date +%s)} BERMO_FUZZ_SAVE=1 \
 		OPENBLAS_NUM_THREADS=1 swift test --skip-build --filter FuzzTests
-# AddressSanitizer over everything that reads a model file (safetensors, config.json, vocab.txt and the tokenizer,
+# AddressSanitizer over everything that reads a model file (safetensors, config.json, vocab.txt, tokenizer.json and the tokenizer,
 # checkpoint state), the hostile-model tests and the fuzz targets (their saved regression inputs first), the CLI
 # ones included (they run the ASan-built bermo through BERMO_CLI). A separate scratch directory keeps the normal build untouched. No UndefinedBehaviorSanitizer:
 # swiftc refuses -sanitize=undefined on Linux, and there is no compiled C in the package for it to check (Swift's
 # own overflow and bounds checks are on in this debug build). Leak detection is off: in the test process it reports
 # small Settings allocations (SettingRule's counterexample arrays) as lost, which is no memory-safety error.
 # A report exits 99, so a sanitizer error in a bermo subprocess cannot pass for bermo's own exit 1.
-SANITIZE_TESTS = SafetensorsTests|BertConfigTests|VocabularyTests|TokenizerBehaviourTests|EncodingTests|TokenizerParityTests|ForwardParityTests|TokenIdBoundsTests|CheckpointMatchTests|NonFiniteTests|ResumeStateTests|HostileModelCommandTests|EncodeCommandTests|FuzzTests
+SANITIZE_TESTS = SafetensorsTests|BertConfigTests|VocabularyTests|TokenizerBehaviourTests|EncodingTests|TokenizerParityTests|TokenizerJSONParityTests|TokenizerJSONRefusalTests|JSONParserTests|TokenizerLayoutCommandTests|ForwardParityTests|TokenIdBoundsTests|CheckpointMatchTests|NonFiniteTests|ResumeStateTests|HostileModelCommandTests|EncodeCommandTests|FuzzTests
 sanitize: setup
 	swift build --build-tests --sanitize=address --scratch-path .build-asan
 	.build-asan/debug/bermo model fetch minilm-l6 >/dev/null

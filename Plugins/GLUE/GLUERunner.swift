@@ -101,7 +101,7 @@ public enum GLUERunner {
     /// initialised from `seed`). `mix` is used only for the BERMo head (default: AllenNLP ScalarMix over every
     /// hidden state, as the paper).
     public static func loadModel(directory: URL, task: GLUETask, head: HeadVariant, mix: MixConfig = MixConfig(),
-                                 seed: UInt64) throws -> (BertModel, BertTokenizer) {
+                                 seed: UInt64) throws -> (BertModel, Tokenizer) {
         try BertModel.loadWithTokenizer(directory: directory, numLabels: task.kind.numLabels,
                                         mix: head == .bermo ? mix : nil, seed: seed)
     }
@@ -114,7 +114,7 @@ public enum GLUERunner {
     ///   - hook: built once the run length is known (e.g. a pruning schedule); takes part in every step.
     ///   - checkpoint: where to save a resumable state at every evaluation (and resume from, when it holds
     ///     one); the hook's state and the curve so far are part of it.
-    public static func run(_ dataset: GLUEDataset, model: BertModel, tokenizer: BertTokenizer,
+    public static func run(_ dataset: GLUEDataset, model: BertModel, tokenizer: Tokenizer,
                            training: FineTuneConfig, evalOnStart: Bool = false,
                            freeze: [ParameterLayout.Group] = [],
                            hook: ((FineTuneConfig, _ trainCount: Int) throws -> TrainingHook)? = nil,

@@ -25,26 +25,31 @@ public struct LayerFeatures: Sendable {
     }
 }
 
-/// What identifies a model's outputs: the weights and what shapes them (config, vocabulary).
+/// What identifies a model's outputs: the weights and what shapes them (config, tokenizer).
 public struct ModelIdentity: Sendable, Codable, Equatable {
     public let weightsSha256: String
     public let configSha256: String
-    public let vocabSha256: String
+    /// Of the files the tokenizer is read from (`TokenizerLayout.files`).
+    public let tokenizerSha256: String
     public let numHiddenLayers: Int
     public let hiddenSize: Int
 
-    public init(weightsSha256: String, configSha256: String, vocabSha256: String, numHiddenLayers: Int, hiddenSize: Int) {
-        self.weightsSha256 = weightsSha256; self.configSha256 = configSha256; self.vocabSha256 = vocabSha256
+    public init(weightsSha256: String, configSha256: String, tokenizerSha256: String, numHiddenLayers: Int, hiddenSize: Int) {
+        self.weightsSha256 = weightsSha256; self.configSha256 = configSha256; self.tokenizerSha256 = tokenizerSha256
         self.numHiddenLayers = numHiddenLayers; self.hiddenSize = hiddenSize
     }
 
-    /// Hashes `model.safetensors`, `config.json` and `vocab.txt` of a Hugging Face model folder
-    /// (about 0.3 s for a 90 MB checkpoint).
+    /// Hashes `model.safetensors`, `config.json` and the tokenizer's files of a Hugging Face model folder
+    /// (about 0.3 s for a 90 MB checkpoint). A tokenizer read from one file is keyed on that file's digest; one read
+    /// from several on the digest of their names and digests.
     public static func of(directory: URL, config: BertConfig) throws -> ModelIdentity {
-        ModelIdentity(
+        let tokenizerFiles = try TokenizerLayout(directory: directory).files
+        let tokenizerDigests = try tokenizerFiles.map { try Digest.sha256(of: $0) }
+        return ModelIdentity(
             weightsSha256: try Digest.sha256(of: directory.appendingPathComponent("model.safetensors")),
             configSha256: try Digest.sha256(of: directory.appendingPathComponent("config.json")),
-            vocabSha256: try Digest.sha256(of: directory.appendingPathComponent("vocab.txt")),
+            tokenizerSha256: tokenizerDigests.count == 1 ? tokenizerDigests[0]
+                : try Digest.sha256(zip(tokenizerFiles, tokenizerDigests).map { "\($0.lastPathComponent) \($1)\n" }.joined()),
             numHiddenLayers: config.numHiddenLayers, hiddenSize: config.hiddenSize)
     }
 }
@@ -92,7 +97,7 @@ public struct FeatureCache: Sendable {
             "numerics": String(Numerics.version),
             "weights_sha256": model.weightsSha256,
             "config_sha256": model.configSha256,
-            "vocab_sha256": model.vocabSha256,
+            "tokenizer_sha256": model.tokenizerSha256,
             "dataset_fingerprint": dataset.fingerprint,
             "dataset_file_sha256": dataset.fileSha256,
             "dataset_limit": dataset.limit.map(String.init) ?? "none",
@@ -106,7 +111,7 @@ public struct FeatureCache: Sendable {
     /// Where the features of this combination are (or would be) stored.
     public func fileURL(model: ModelIdentity, dataset: SentEvalDataset, maxLength: Int) throws -> URL {
         let m = Self.metadata(model: model, dataset: dataset, maxLength: maxLength)
-        let keyParts = ["format", "weights_sha256", "config_sha256", "vocab_sha256", "dataset_fingerprint", "max_length"]
+        let keyParts = ["format", "weights_sha256", "config_sha256", "tokenizer_sha256", "dataset_fingerprint", "max_length"]
         let key = try Digest.sha256(keyParts.map { "\($0)=\(m[$0] ?? "")" }.joined(separator: "\n"))
         let stem = URL(fileURLWithPath: dataset.path).deletingPathExtension().lastPathComponent
             .filter { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }

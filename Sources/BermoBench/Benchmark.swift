@@ -24,24 +24,24 @@ extension Benchmark {
 public struct BenchContext {
     /// Datasets live below it (`glue/SST-2/...`).
     public let dataDirectory: URL
-    private let load: (_ numLabels: Int?, _ mix: MixConfig?) throws -> (BertModel, BertTokenizer)
+    private let load: (_ numLabels: Int?, _ mix: MixConfig?) throws -> (BertModel, Tokenizer)
     private let output: (String) -> Void
 
     /// `loadModel` resolves the chosen model (a registered name or a directory), configures `Compute`
     /// with the chosen thread count and loads it; `output` receives each record's JSON line.
     public init(dataDirectory: URL,
-                loadModel: @escaping (_ numLabels: Int?, _ mix: MixConfig?) throws -> (BertModel, BertTokenizer),
+                loadModel: @escaping (_ numLabels: Int?, _ mix: MixConfig?) throws -> (BertModel, Tokenizer),
                 output: @escaping (String) -> Void = { print($0) }) {
         self.dataDirectory = dataDirectory; load = loadModel; self.output = output
     }
 
     /// The chosen model and its tokenizer: an encoder (no labels), or a classifier with a fresh head.
-    public func loadModel(numLabels: Int? = nil, mix: MixConfig? = nil) throws -> (model: BertModel, tokenizer: BertTokenizer) {
+    public func loadModel(numLabels: Int? = nil, mix: MixConfig? = nil) throws -> (model: BertModel, tokenizer: Tokenizer) {
         try load(numLabels, mix)
     }
 
     /// A binary classifier with the `head` variant, as the training benchmarks time it.
-    public func loadClassifier(head: HeadVariant) throws -> (model: BertModel, tokenizer: BertTokenizer) {
+    public func loadClassifier(head: HeadVariant) throws -> (model: BertModel, tokenizer: Tokenizer) {
         try loadModel(numLabels: 2, mix: head == .bermo ? MixConfig() : nil)
     }
 

@@ -44,7 +44,7 @@ public struct EncodeBenchmark: Benchmark {
     }
 
     /// One encoder pass over 32 sequences of exactly 128 tokens.
-    func fullBatch(model: BertModel, tokenizer: BertTokenizer, train: [String], reps: Int, context: BenchContext) throws {
+    func fullBatch(model: BertModel, tokenizer: Tokenizer, train: [String], reps: Int, context: BenchContext) throws {
         let shape = BatchShape(sequences: 32, tokens: 128)
         let batch = try FullBatch.make(shape, from: train, tokenizer: tokenizer, model: model)
         let acts = Activations()
@@ -56,7 +56,7 @@ public struct EncodeBenchmark: Benchmark {
 
     /// What `bermo encode` does with real sentences: tokenize, length-sorted packed batches, [CLS] and
     /// mean pooling of every layer.
-    func realLengths(model: BertModel, tokenizer: BertTokenizer, sentences: [String], options: Options, context: BenchContext) throws {
+    func realLengths(model: BertModel, tokenizer: Tokenizer, sentences: [String], options: Options, context: BenchContext) throws {
         let encoder = try SentenceEncoder(model: model, tokenizer: tokenizer, maxLength: 128, batchSize: options.realBatchSize)
         let layers = Array(0...model.config.numHiddenLayers)
         var tokens = 0

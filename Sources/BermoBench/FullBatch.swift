@@ -8,7 +8,7 @@ public enum FullBatch {
     static let sentencesPerSequence = 40
 
     /// `shape.sequences` sequences of exactly `shape.tokens` tokens from `sentences` (SST-2's train split).
-    public static func make(_ shape: BatchShape, from sentences: [String], tokenizer: BertTokenizer, model: BertModel) throws -> PackedBatch {
+    public static func make(_ shape: BatchShape, from sentences: [String], tokenizer: Tokenizer, model: BertModel) throws -> PackedBatch {
         let each = sentencesPerSequence
         guard sentences.count >= shape.sequences * each else {
             throw RuntimeError("a \(shape) batch needs \(shape.sequences * each) sentences; SST-2's train split has \(sentences.count)")

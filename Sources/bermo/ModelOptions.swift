@@ -4,7 +4,7 @@ import Foundation
 
 /// Options every model-using command shares.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "A registered model name (minilm-l6) or a Hugging Face BERT directory (config.json, model.safetensors, vocab.txt).")
+    @Option(help: "A registered model name (minilm-l6) or a Hugging Face BERT directory (config.json, model.safetensors, and tokenizer.json, vocab.txt, or vocab.json with merges.txt).")
     var model: String = "minilm-l6"
 
     @Option(help: "Worker threads for all kernels (OpenBLAS is pinned to one thread; bermo owns the cores).")
@@ -13,7 +13,7 @@ struct ModelOptions: ParsableArguments {
     func validate() throws { try OptionRules.check(threads, Compute.threadsRule, option: "--threads") }
 
     /// Resolves (fetching if needed) and loads the model and its tokenizer.
-    func load(numLabels: Int? = nil, mix: MixConfig? = nil, seed: UInt64 = 0) throws -> (BertModel, BertTokenizer, URL) {
+    func load(numLabels: Int? = nil, mix: MixConfig? = nil, seed: UInt64 = 0) throws -> (BertModel, Tokenizer, URL) {
         Compute.configure(threads: threads)
         noteNarrowBLASKernels()
         let dir = try ModelStore().resolve(model) { StandardError.write("bermo: " + $0 + "\n") }

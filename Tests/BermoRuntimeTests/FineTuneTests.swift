@@ -17,7 +17,7 @@ struct FineTuneTests {
     static func tuner(_ variant: HeadVariant, _ config: FineTuneConfig) throws -> FineTuner {
         let dir = try TestModel.minilmDirectory()
         let model = try BertModel.load(directory: dir, numLabels: 2, mix: variant == .bermo ? MixConfig() : nil, seed: 3)
-        return try FineTuner(model: model, tokenizer: try BertTokenizer(modelDirectory: dir), config: config,
+        return try FineTuner(model: model, tokenizer: try Tokenizer(modelDirectory: dir), config: config,
                              kind: .classification(labels: ["0", "1"]))
     }
 
@@ -121,7 +121,7 @@ struct CollapseTests {
         let vocab = try TemporaryDirectory(); defer { vocab.cleanup() }
         let words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "good", "bad", "film"]
         try vocab.write(words.joined(separator: "\n"), to: "vocab.txt")
-        let tokenizer = try BertTokenizer(vocabularyFile: vocab.file("vocab.txt"))
+        let tokenizer = try Tokenizer(vocabularyFile: vocab.file("vocab.txt"))
         let examples = (0..<8).map { Example(text: $0 % 2 == 0 ? "good film" : "bad film", label: $0 % 2) }
         func run(_ script: [Bool]) throws -> TrainingResult {
             let model = try BertModel(config: .tiny, numLabels: 2, seed: 1)

@@ -34,20 +34,22 @@ import Testing
     @Test func missingFilesAreListed() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        try touch(directory, ["config.json", "tokenizer.json"])
+        try touch(directory, ["config.json", "special_tokens_map.json"])
         let error = #expect(throws: RuntimeError.self) { try ModelStore().resolve(directory.url.path) }
         let message = error?.message ?? ""
         #expect(message.contains(directory.url.path))
-        #expect(message.contains("missing model.safetensors, vocab.txt"))
-        #expect(message.contains("it has: config.json, tokenizer.json"))
-        #expect(message.contains("AutoTokenizer"))
+        #expect(message.contains("missing model.safetensors, a tokenizer (tokenizer.json, vocab.txt, or vocab.json with merges.txt)"),
+                "\(message)")
+        #expect(message.contains("it has: config.json, special_tokens_map.json"))
     }
 
     @Test func completeFolderResolvesToItself() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.cleanup() }
-        try touch(directory, ModelDirectory.requiredFiles)
-        #expect(try ModelStore().resolve(directory.url.path + "/").path == directory.url.standardizedFileURL.path)
+        for tokenizer in [["tokenizer.json"], ["vocab.txt"], ["vocab.json", "merges.txt"]] {
+            let directory = try TemporaryDirectory()
+            defer { directory.cleanup() }
+            try touch(directory, ModelDirectory.requiredFiles + tokenizer)
+            #expect(try ModelStore().resolve(directory.url.path + "/").path == directory.url.standardizedFileURL.path)
+        }
     }
 
     @Test func fileInsteadOfFolderIsRefused() throws {
@@ -98,7 +100,7 @@ import Testing
     private func fakeStaged(in store: ModelStore, marker: Bool) throws -> URL {
         let staged = store.modelsDirectory.appendingPathComponent(".staging-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: staged, withIntermediateDirectories: true)
-        for name in ModelDirectory.requiredFiles {
+        for name in ModelDirectory.requiredFiles + ["vocab.txt"] {
             try Data("1234".utf8).write(to: staged.appendingPathComponent(name))
         }
         if marker {

@@ -22,8 +22,8 @@ struct NonFiniteTests {
         #expect(!clean.notes.contains { $0.contains("non-finite") })
     }
 
-    static func tokenizer(in directory: TemporaryDirectory) throws -> BertTokenizer {
-        try BertTokenizer(vocabularyFile: try directory.write(TokenIdBoundsTests.twelve.joined(separator: "\n"), to: "vocab.txt"))
+    static func tokenizer(in directory: TemporaryDirectory) throws -> Tokenizer {
+        try Tokenizer(vocabularyFile: try directory.write(TokenIdBoundsTests.twelve.joined(separator: "\n"), to: "vocab.txt"))
     }
 
     @Test func theEncoderNamesTheSentenceWhoseVectorIsNotANumber() throws {

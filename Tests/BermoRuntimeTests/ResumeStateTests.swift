@@ -15,7 +15,7 @@ struct ResumeStateTests {
     /// into and the checkpoint folder.
     static func savedRun(in directory: TemporaryDirectory) throws -> (fresh: () throws -> FineTuner, checkpoint: URL) {
         let vocab = try directory.write(words.joined(separator: "\n"), to: "source/vocab.txt")
-        let tokenizer = try BertTokenizer(vocabularyFile: vocab)
+        let tokenizer = try Tokenizer(vocabularyFile: vocab)
         var config = FineTuneConfig()
         config.perDeviceTrainBatchSize = 4; config.maxSteps = 2; config.evalSteps = 1; config.maxSeqLength = 16
         func tuner() throws -> FineTuner {

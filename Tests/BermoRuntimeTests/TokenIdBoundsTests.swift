@@ -11,15 +11,15 @@ struct TokenIdBoundsTests {
     /// `BertConfig.tiny`'s 12 rows, spelled out: five special tokens and seven words.
     static let twelve = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "good", "bad", "film", "a", "b", "c", "d"]
 
-    static func tokenizer(_ lines: [String], in directory: TemporaryDirectory) throws -> (BertTokenizer, URL) {
+    static func tokenizer(_ lines: [String], in directory: TemporaryDirectory) throws -> (Tokenizer, URL) {
         let url = try directory.write(lines.joined(separator: "\n") + "\n", to: "vocab.txt")
-        return (try BertTokenizer(vocabularyFile: url), url)
+        return (try Tokenizer(vocabularyFile: url), url)
     }
 
     @Test func aSpecialTokenTwiceNamesBothLines() throws {
         let directory = try TemporaryDirectory(); defer { directory.cleanup() }
         let url = try directory.write((Self.twelve + ["[CLS]"]).joined(separator: "\n"), to: "vocab.txt")
-        let error = #expect(throws: RuntimeError.self) { try Vocabulary(contentsOf: url) }
+        let error = #expect(throws: RuntimeError.self) { try Tokenizer(vocabularyFile: url) }
         let message = error?.message ?? ""
         #expect(message.hasPrefix("\(url.path): ") && message.contains("[CLS]") && message.contains("lines 3 and 13"), "\(message)")
         #expect(message.contains("once"), "\(message)")
@@ -28,7 +28,7 @@ struct TokenIdBoundsTests {
     @Test func aMissingSpecialTokenNamesTheFileAndTheToken() throws {
         let directory = try TemporaryDirectory(); defer { directory.cleanup() }
         let url = try directory.write(Self.twelve.filter { $0 != "[SEP]" }.joined(separator: "\n"), to: "vocab.txt")
-        let error = #expect(throws: RuntimeError.self) { try Vocabulary(contentsOf: url) }
+        let error = #expect(throws: RuntimeError.self) { try Tokenizer(vocabularyFile: url) }
         #expect(error?.message.hasPrefix("\(url.path): ") == true && error?.message.contains("[SEP]") == true, "\(error?.message ?? "")")
     }
 

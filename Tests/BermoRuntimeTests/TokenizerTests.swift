@@ -4,10 +4,27 @@ import Testing
 
 @testable import BermoRuntime
 
-/// One tokenizer for the whole suite: loading the vocabulary is the slow part.
-private let minilm = Result { try BertTokenizer(modelDirectory: TestModel.minilmDirectory()) }
+/// One tokenizer for the whole suite: loading the vocabulary is the slow part. MiniLM ships tokenizer.json besides
+/// vocab.txt; the model directory's tokenizer is the one read from tokenizer.json, as transformers reads it.
+private let minilm = Result { try Tokenizer(modelDirectory: TestModel.minilmDirectory()) }
 
-private func tokenizer() throws -> BertTokenizer { try minilm.get() }
+private func tokenizer() throws -> Tokenizer { try minilm.get() }
+
+/// MiniLM's tokenizer from each of its two layouts.
+private let minilmLayouts = Result {
+    let directory = try TestModel.minilmDirectory()
+    return [
+        "tokenizer.json": try TokenizerLayout.tokenizerJSON(directory.appendingPathComponent("tokenizer.json")).load(),
+        "vocab.txt": try TokenizerLayout.wordPieceVocabulary(
+            vocab: directory.appendingPathComponent("vocab.txt"),
+            configuration: directory.appendingPathComponent("tokenizer_config.json")).load(),
+    ]
+}
+
+/// BERT's normalizer (with `options`) and pre-tokenizer, the Python `BasicTokenizer`.
+private func basicWords(_ text: String, _ options: BertNormalizer = BertNormalizer()) -> [String] {
+    Tokenizer.words(of: text, normalizer: .bert(options), preTokenizer: .bert)
+}
 
 /// A scratch directory for files the tests write, removed by the caller.
 private func temporaryDirectory() throws -> URL {
@@ -21,13 +38,14 @@ private let specialLines = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n"
 @Suite("Tokenizer: vocabulary")
 struct VocabularyTests {
     @Test func realVocabularyHasBertSpecialIds() throws {
-        let vocabulary = try tokenizer().vocabulary
+        let vocabulary = try Vocabulary(contentsOf: TestModel.minilmDirectory().appendingPathComponent("vocab.txt"))
+        let specials = try BertSpecialTokens(in: vocabulary)
         #expect(vocabulary.count == 30522)
-        #expect(vocabulary.padId == 0)
-        #expect(vocabulary.unkId == 100)
-        #expect(vocabulary.clsId == 101)
-        #expect(vocabulary.sepId == 102)
-        #expect(vocabulary.maskId == 103)
+        #expect(specials.pad == 0)
+        #expect(specials.unk == 100)
+        #expect(specials.cls == 101)
+        #expect(specials.sep == 102)
+        #expect(specials.mask == 103)
         #expect(vocabulary.id(of: "hello") == 7592)
         #expect(vocabulary.token(of: 2088) == "world")
         #expect(vocabulary.token(of: 30522) == nil)
@@ -70,7 +88,7 @@ struct VocabularyTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("vocab.txt")
         try "[PAD]\n[UNK]\n[CLS]\n[SEP]\nhello\n".write(to: file, atomically: true, encoding: .utf8)
-        let error = #expect(throws: RuntimeError.self) { try Vocabulary(contentsOf: file) }
+        let error = #expect(throws: RuntimeError.self) { try Tokenizer(vocabularyFile: file) }
         #expect(error?.message.contains("[MASK]") == true)
         #expect(error?.message.contains(file.path) == true)
     }
@@ -79,32 +97,29 @@ struct VocabularyTests {
 @Suite("Tokenizer: basic and WordPiece")
 struct TokenizerBehaviourTests {
     @Test func basicTokenizerCleansLowercasesStripsAndSplits() {
-        let basic = BasicTokenizer()
-        #expect(basic.tokenize("Héllo, WORLD!") == ["hello", ",", "world", "!"])
-        #expect(basic.tokenize(" \tNaïve\u{00A0}Ångström\r\n") == ["naive", "angstrom"])
-        #expect(basic.tokenize("a\u{0}b\u{FFFD}c\u{200B}d\u{AD}e") == ["abcde"])
-        #expect(basic.tokenize("a\u{0B}b a\u{2028}b") == ["ab", "a", "b"])  // \v is a control, U+2028 whitespace
-        #expect(basic.tokenize("你好world") == ["你", "好", "world"])
+        #expect(basicWords("Héllo, WORLD!") == ["hello", ",", "world", "!"])
+        #expect(basicWords(" \tNaïve\u{00A0}Ångström\r\n") == ["naive", "angstrom"])
+        #expect(basicWords("a\u{0}b\u{FFFD}c\u{200B}d\u{AD}e") == ["abcde"])
+        #expect(basicWords("a\u{0B}b a\u{2028}b") == ["ab", "a", "b"])  // \v is a control, U+2028 whitespace
+        #expect(basicWords("你好world") == ["你", "好", "world"])
         #expect(
-            basic.tokenize("$1+1=2 `x` ~y|z^")
+            basicWords("$1+1=2 `x` ~y|z^")
                 == ["$", "1", "+", "1", "=", "2", "`", "x", "`", "~", "y", "|", "z", "^"])
-        #expect(basic.tokenize("“¿Qué?”—sí…") == ["“", "¿", "que", "?", "”", "—", "si", "…"])
-        #expect(basic.tokenize("e\u{301}") == ["e"])  // a combining mark is its own scalar and gets stripped
-        #expect(basic.tokenize("İ") == ["i"])
-        #expect(basic.tokenize("ΟΔΟΣ") == ["οδοσ"])  // per-scalar lower-casing: no final sigma
-        #expect(basic.tokenize("") == [])
-        #expect(basic.tokenize("   ") == [])
+        #expect(basicWords("“¿Qué?”—sí…") == ["“", "¿", "que", "?", "”", "—", "si", "…"])
+        #expect(basicWords("e\u{301}") == ["e"])  // a combining mark is its own scalar and gets stripped
+        #expect(basicWords("İ") == ["i"])
+        #expect(basicWords("ΟΔΟΣ") == ["οδοσ"])  // per-scalar lower-casing: no final sigma
+        #expect(basicWords("") == [])
+        #expect(basicWords("   ") == [])
     }
 
     @Test func basicTokenizerOptions() {
-        let cased = BasicTokenizer(doLowerCase: false)
-        #expect(cased.tokenize("Héllo WORLD") == ["Héllo", "WORLD"])
-        let lowerKeepAccents = BasicTokenizer(doLowerCase: true, stripAccents: false)
-        #expect(lowerKeepAccents.tokenize("Héllo İ") == ["héllo", "i\u{307}"])
-        let casedStripped = BasicTokenizer(doLowerCase: false, stripAccents: true)
-        #expect(casedStripped.tokenize("Héllo") == ["Hello"])
-        let noCJK = BasicTokenizer(tokenizeChineseChars: false)
-        #expect(noCJK.tokenize("你好world") == ["你好world"])
+        #expect(basicWords("Héllo WORLD", BertNormalizer(lowercase: false)) == ["Héllo", "WORLD"])
+        #expect(basicWords("Héllo İ", BertNormalizer(stripAccents: false, lowercase: true)) == ["héllo", "i\u{307}"])
+        #expect(basicWords("Héllo", BertNormalizer(stripAccents: true, lowercase: false)) == ["Hello"])
+        #expect(basicWords("你好world", BertNormalizer(handleChineseChars: false)) == ["你好world"])
+        // Without cleaning, controls stay in the word and tabs separate words as whitespace.
+        #expect(basicWords("a\u{0}b\tc", BertNormalizer(cleanText: false)) == ["a\u{0}b", "c"])
     }
 
     @Test func wordPieceIsGreedyLongestMatchFirst() throws {
@@ -131,11 +146,6 @@ struct TokenizerBehaviourTests {
         #expect(bert.ids(of: "a[SEP]b") == [1037, 102, 1038])
     }
 
-    @Test func convertsTokensAndIds() throws {
-        let bert = try tokenizer()
-        #expect(bert.convertTokensToIds(["hello", "world", "not-a-token"]) == [7592, 2088, 100])
-        #expect(bert.convertIdsToTokens([7592, 2088, 99999]) == ["hello", "world", "[UNK]"])
-    }
 }
 
 @Suite("Tokenizer: encoding")
@@ -198,18 +208,18 @@ struct EncodingTests {
         try ("[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nHello\nhello\n").write(
             to: directory.appendingPathComponent("vocab.txt"), atomically: true, encoding: .utf8)
         // No config: uncased defaults.
-        #expect(try BertTokenizer(modelDirectory: directory).tokenize("Hello") == ["hello"])
+        #expect(try Tokenizer(modelDirectory: directory).tokenize("Hello") == ["hello"])
         let config = directory.appendingPathComponent("tokenizer_config.json")
         try #"{"do_lower_case": false, "strip_accents": null, "unk_token": "[UNK]"}"#.write(
             to: config, atomically: true, encoding: .utf8)
-        #expect(try BertTokenizer(modelDirectory: directory).tokenize("Hello") == ["Hello"])
+        #expect(try Tokenizer(modelDirectory: directory).tokenize("Hello") == ["Hello"])
         try #"{"do_lower_case": 1}"#.write(to: config, atomically: true, encoding: .utf8)
-        let error = #expect(throws: RuntimeError.self) { try BertTokenizer(modelDirectory: directory) }
+        let error = #expect(throws: RuntimeError.self) { try Tokenizer(modelDirectory: directory) }
         #expect(error?.message.contains("do_lower_case") == true)
         #expect(error?.message.contains(config.path) == true)
         // Not JSON: the file and what is wrong, not a Foundation error dump.
         try #"{"do_lower_case": tru"#.write(to: config, atomically: true, encoding: .utf8)
-        let garbage = #expect(throws: RuntimeError.self) { try BertTokenizer(modelDirectory: directory) }
+        let garbage = #expect(throws: RuntimeError.self) { try Tokenizer(modelDirectory: directory) }
         #expect(garbage?.message.hasPrefix("\(config.path): it is not valid JSON") == true
                 && garbage?.message.hasSuffix("; fix or delete the file (without it the Hugging Face defaults apply)") == true,
                 "\(garbage?.message ?? "")")
@@ -225,23 +235,12 @@ private struct ParityCase: Decodable {
     var token_type_ids: [Int32]
 }
 
-/// Splits a JSON Lines file on newline bytes (JSON escapes every newline inside strings, but a `Character`-based
-/// split would merge "\r\n" pairs and is slower).
-private func jsonLines(_ url: URL) throws -> [Data] {
-    let data = try Data(contentsOf: url)
-    return data.split(separator: 0x0A).filter { !$0.isEmpty }
-}
-
-private func describe(_ text: String) -> String {
-    text.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 ? String($0) : "\\u{\(String($0.value, radix: 16))}" }
-        .joined()
-}
-
 @Suite("Tokenizer: parity with Hugging Face")
 struct TokenizerParityTests {
-    @Test("parity with BertTokenizerFast on the committed fixture")
-    func parityWithReference() throws {
-        let bert = try tokenizer()
+    @Test("parity with BertTokenizerFast on the committed fixture, from tokenizer.json and from vocab.txt",
+          arguments: ["tokenizer.json", "vocab.txt"])
+    func parityWithReference(layout: String) throws {
+        let tokenizer = try #require(try minilmLayouts.get()[layout])
         let decoder = JSONDecoder()
         let cases = try jsonLines(Fixtures.url("tokenizer_parity.jsonl")).map {
             try decoder.decode(ParityCase.self, from: $0)
@@ -249,18 +248,35 @@ struct TokenizerParityTests {
         #expect(cases.count >= 1000, "the fixture must not be (nearly) empty")
         var mismatches: [String] = []
         for (index, expected) in cases.enumerated() {
-            let encoding = bert.encode(expected.text, pair: expected.pair, maxLength: expected.max_length)
+            let encoding = tokenizer.encode(expected.text, pair: expected.pair, maxLength: expected.max_length)
             if encoding.inputIds != expected.input_ids || encoding.tokenTypeIds != expected.token_type_ids {
-                mismatches.append(
-                    "case \(index) (max_length \(expected.max_length)): text \"\(describe(expected.text))\""
-                        + (expected.pair.map { " pair \"\(describe($0))\"" } ?? "")
-                        + "\n  expected \(expected.input_ids) types \(expected.token_type_ids)"
-                        + "\n  got      \(encoding.inputIds) types \(encoding.tokenTypeIds)")
+                mismatches.append(mismatch(index, text: expected.text, pair: expected.pair, maxLength: expected.max_length,
+                                           expected: (expected.input_ids, expected.token_type_ids), got: encoding))
             }
             #expect(encoding.attentionMask == Array(repeating: 1, count: encoding.inputIds.count))
         }
         let report = mismatches.prefix(5).joined(separator: "\n")
         #expect(mismatches.count == 0, "\(mismatches.count) of \(cases.count) cases differ; first ones:\n\(report)")
+    }
+
+    /// The two layouts of one model are one tokenizer: identical ids, case by case (and the model directory reads
+    /// tokenizer.json, as AutoTokenizer does).
+    @Test func minilmGivesIdenticalIdsFromTokenizerJSONAndVocabTxt() throws {
+        let layouts = try minilmLayouts.get()
+        let fromJSON = try #require(layouts["tokenizer.json"]), fromVocab = try #require(layouts["vocab.txt"])
+        let cases = try jsonLines(Fixtures.url("tokenizer_parity.jsonl")).map {
+            try JSONDecoder().decode(ParityCase.self, from: $0)
+        }
+        var differing = 0
+        for expected in cases {
+            let a = fromJSON.encode(expected.text, pair: expected.pair, maxLength: expected.max_length)
+            let b = fromVocab.encode(expected.text, pair: expected.pair, maxLength: expected.max_length)
+            if a != b { differing += 1 }
+        }
+        #expect(cases.count >= 1000 && differing == 0, "\(differing) of \(cases.count) cases differ")
+        #expect(try TokenizerLayout(directory: TestModel.minilmDirectory())
+                == .tokenizerJSON(TestModel.minilmDirectory().appendingPathComponent("tokenizer.json")))
+        #expect(fromJSON.vocabulary.tokens == fromVocab.vocabulary.tokens)
     }
 
     /// Every Unicode scalar, put between two "x", must be dropped, turned into a space, split off, mapped or kept
@@ -276,7 +292,6 @@ struct TokenizerParityTests {
             }
             return text
         }
-        let basic = BasicTokenizer()
         var checked = 0
         var mismatches: [String] = []
         for line in table.split(separator: "\n") {
@@ -297,7 +312,7 @@ struct TokenizerParityTests {
                 default:
                     expected = fields[2].split(separator: "/", omittingEmptySubsequences: false).map { scalars($0) }
                 }
-                let got = basic.tokenize(text)
+                let got = basicWords(text)
                 if got != expected {
                     let name = "U+" + String(value, radix: 16, uppercase: true)
                     mismatches.append("\(name) expected \(expected.map(describe)) got \(got.map(describe))")

@@ -17,7 +17,7 @@ struct EncodeCommandTests {
         let out = try String(contentsOf: dir.appendingPathComponent("out.jsonl"), encoding: .utf8)
             .split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         #expect(out.count == lines.count)
-        let tokenizer = try BertTokenizer(modelDirectory: try ModelStore().resolve("minilm-l6"))
+        let tokenizer = try Tokenizer(modelDirectory: try ModelStore().resolve("minilm-l6"))
         for (i, obj) in out.enumerated() {
             #expect(obj["index"] as? Int == i)
             #expect((obj["input_ids"] as? [Int]) == tokenizer.encode(lines[i], maxLength: 128).inputIds.map(Int.init))

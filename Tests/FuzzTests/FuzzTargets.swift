@@ -18,6 +18,10 @@ enum FuzzTargets {
             root = FileManager.default.temporaryDirectory.appendingPathComponent("bermo-fuzz-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: model, withIntermediateDirectories: true)
             try ModelFolders.writeTiny(to: model)
+            // The tiny model's tokenizer is its vocab.txt (which the `vocab` target mutates): MiniLM's 466 KB
+            // tokenizer.json would be read instead and makes every case of a debug build slower to start; the
+            // `tokenizer-json` target brings its own.
+            try FileManager.default.removeItem(at: model.appendingPathComponent("tokenizer.json"))
             let train = try String(contentsOf: DataPaths.glue("SST-2/train.tsv"), encoding: .utf8).split(separator: "\n")
             try (train.prefix(13).joined(separator: "\n") + "\n").write(to: sst2, atomically: true, encoding: .utf8)
             try (train.dropFirst().prefix(6).map { $0.split(separator: "\t")[0] }.joined(separator: "\n") + "\n")
@@ -47,10 +51,10 @@ enum FuzzTargets {
 
     static func bytes(_ url: URL) throws -> [UInt8] { Array(try Data(contentsOf: url)) }
 
-    /// Hard links (or copies) every file of `source` into `dir`, but `except`.
-    static func link(_ source: URL, into dir: URL, except: String) throws {
+    /// Hard links (or copies) every file of `source` into `dir`, but those named in `except`.
+    static func link(_ source: URL, into dir: URL, except: [String]) throws {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        for name in try FileManager.default.contentsOfDirectory(atPath: source.path) where name != except {
+        for name in try FileManager.default.contentsOfDirectory(atPath: source.path) where !except.contains(name) {
             let from = source.appendingPathComponent(name), to = dir.appendingPathComponent(name)
             var isDirectory: ObjCBool = false
             _ = FileManager.default.fileExists(atPath: from.path, isDirectory: &isDirectory)
@@ -79,7 +83,7 @@ enum FuzzTargets {
                           tail: [UInt8] = []) throws -> FuzzTarget {
         let f = try fixture()
         return FuzzTarget(name: name, fileName: file, seeds: seeds, dictionary: dictionary, structure: structure, tail: tail,
-                          prepare: { dir in try link(f.model, into: dir, except: file) },
+                          prepare: { dir in try link(f.model, into: dir, except: [file]) },
                           run: { dir, timeout in try encode(model: dir, input: f.sentences, in: dir, timeout: timeout) },
                           checkSuccess: jsonLines)
     }
@@ -161,6 +165,20 @@ enum FuzzTargets {
                              seeds: [try bytes(f.model.appendingPathComponent("vocab.txt"))])
     }
 
+    /// tokenizer.json, seeded with the small trained WordPiece and byte-level BPE of the parity fixture (their ids
+    /// fit the tiny model's 30,522-row embedding).
+    static func tokenizerJSON() throws -> FuzzTarget {
+        let fixtures = CLI.packageRoot.appendingPathComponent("Tests/Fixtures/tokenizers")
+        return try modelFile("tokenizer-json", file: "tokenizer.json",
+                             dictionary: ["\"type\":\"Precompiled\"", "\"type\":\"Sequence\"", "\"BertNormalizer\"", "\"ByteLevel\"",
+                                          "\"BPE\"", "\"WordPiece\"", "\"TemplateProcessing\"", "\"RobertaProcessing\"", "\"lstrip\":true",
+                                          "\"single_word\":true", "\"normalized\":true", "\"dropout\":0.5", "\"id\":", "-1", "4294967296",
+                                          "2.5", "null", "[]", "{}", "\"\"", "\"Ġ\"", "\"##\""],
+                             structure: .json,
+                             seeds: [try bytes(fixtures.appendingPathComponent("wordpiece/tokenizer.json")),
+                                     try bytes(fixtures.appendingPathComponent("bpe/tokenizer.json"))])
+    }
+
     static func encodeInput() throws -> FuzzTarget {
         let f = try fixture()
         return FuzzTarget(name: "encode-input", fileName: "input.txt", seeds: [try bytes(f.sentences)],
@@ -175,7 +193,7 @@ enum FuzzTargets {
         return FuzzTarget(name: "checkpoint", fileName: "trainer_state.json", seeds: [try bytes(f.checkpointRun.appendingPathComponent(state))],
                           dictionary: ["\"global_step\":", "-1", "1000000000", "2.5", "null", "\"epoch\":", "[]", "{}", "\"log_history\":"],
                           structure: .json,
-                          prepare: { dir in try link(f.checkpointRun, into: dir.appendingPathComponent("out"), except: "trainer_state.json") },
+                          prepare: { dir in try link(f.checkpointRun, into: dir.appendingPathComponent("out"), except: ["trainer_state.json"]) },
                           run: { dir, timeout in
                               // The mutated file is the checkpoint's; the run's own copy is linked.
                               let out = dir.appendingPathComponent("out")

@@ -11,12 +11,13 @@ struct FuzzTests {
     static let targets: [String: @Sendable () throws -> FuzzTarget] = [
         "suite": FuzzTargets.suite, "glue-tsv": FuzzTargets.glueTSV, "probe-tsv": FuzzTargets.probeTSV,
         "safetensors": FuzzTargets.safetensors, "config": FuzzTargets.config, "vocab": FuzzTargets.vocab,
-        "encode-input": FuzzTargets.encodeInput, "checkpoint": FuzzTargets.checkpoint, "results": FuzzTargets.results,
+        "tokenizer-json": FuzzTargets.tokenizerJSON, "encode-input": FuzzTargets.encodeInput, "checkpoint": FuzzTargets.checkpoint, "results": FuzzTargets.results,
     ]
 
     /// Every target, or those `BERMO_FUZZ_TARGETS` names (comma-separated), for a long run of a few.
     static let selected: [String] = {
-        let all = ["suite", "glue-tsv", "probe-tsv", "safetensors", "config", "vocab", "encode-input", "checkpoint", "results"]
+        let all = ["suite", "glue-tsv", "probe-tsv", "safetensors", "config", "vocab", "tokenizer-json", "encode-input", "checkpoint",
+                   "results"]
         guard let list = ProcessInfo.processInfo.environment["BERMO_FUZZ_TARGETS"], !list.isEmpty else { return all }
         return list.split(separator: ",").map(String.init)
     }()

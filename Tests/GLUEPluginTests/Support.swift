@@ -10,11 +10,11 @@ enum TinyModel {
     static let config = BertConfig(vocabSize: 5 + words.count, hiddenSize: 16, numHiddenLayers: 2, numAttentionHeads: 2,
                                    intermediateSize: 32, maxPositionEmbeddings: 64)
 
-    static func make(_ task: GLUETask, head: HeadVariant, seed: UInt64, in dir: TemporaryDirectory) throws -> (BertModel, BertTokenizer) {
+    static func make(_ task: GLUETask, head: HeadVariant, seed: UInt64, in dir: TemporaryDirectory) throws -> (BertModel, Tokenizer) {
         let vocab = dir.file("vocab.txt")
         try (["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + words).joined(separator: "\n").write(to: vocab, atomically: true, encoding: .utf8)
         let model = try BertModel(config: config, numLabels: task.kind.numLabels, mix: head == .bermo ? MixConfig() : nil, seed: seed)
-        return (model, try BertTokenizer(vocabularyFile: vocab))
+        return (model, try Tokenizer(vocabularyFile: vocab))
     }
 
     /// `n` examples of a toy pair task for `task`'s label set (label = example index mod class count).

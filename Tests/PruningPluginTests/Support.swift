@@ -50,13 +50,13 @@ final class TestMatrix {
 /// Tokenizer-free fine-tuning helpers on random models: a tuner whose tokenizer is never used, and a
 /// fixed synthetic batch.
 enum Tiny {
-    static func tokenizer() throws -> BertTokenizer {
+    static func tokenizer() throws -> Tokenizer {
         let dir = try TemporaryDirectory("vocab")
         defer { dir.cleanup() }
         let vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "b", "c", "d", "e", "f", "g"]
         let file = dir.url.appendingPathComponent("vocab.txt")
         try vocab.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
-        return try BertTokenizer(vocabularyFile: file)
+        return try Tokenizer(vocabularyFile: file)
     }
 
     static func tuner(_ model: BertModel, learningRate: Float = 1e-2, maxGradNorm: Float = 1) throws -> FineTuner {

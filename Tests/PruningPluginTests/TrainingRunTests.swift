@@ -104,7 +104,7 @@ struct RealCheckpointTests {
         var config = FineTuneConfig()
         config.perDeviceTrainBatchSize = 8; config.maxSteps = 4; config.warmupSteps = 1; config.learningRate = 3e-5
         config.freeze = [.embeddings]; config.maxSeqLength = 64
-        let tuner = try FineTuner(model: model, tokenizer: try BertTokenizer(modelDirectory: dir), config: config,
+        let tuner = try FineTuner(model: model, tokenizer: try Tokenizer(modelDirectory: dir), config: config,
                                   kind: .classification(labels: ["0", "1"]))
         let method: any PruningMethod = switch name {
         case "magnitude": MagnitudePruning()

@@ -14,8 +14,8 @@ import Testing
         let config = BertConfig(vocabSize: vocab.count, hiddenSize: 8, numHiddenLayers: 2, numAttentionHeads: 2,
                                 intermediateSize: 16, maxPositionEmbeddings: 32)
         let model = try BertModel(config: config, seed: 3)
-        let encoder = try SentenceEncoder(model: model, tokenizer: BertTokenizer(vocabularyFile: vocabFile), maxLength: 16)
-        let identity = ModelIdentity(weightsSha256: "w", configSha256: "c", vocabSha256: "v", numHiddenLayers: 2, hiddenSize: 8)
+        let encoder = try SentenceEncoder(model: model, tokenizer: Tokenizer(vocabularyFile: vocabFile), maxLength: 16)
+        let identity = ModelIdentity(weightsSha256: "w", configSha256: "c", tokenizerSha256: "v", numHiddenLayers: 2, hiddenSize: 8)
         return (encoder, identity)
     }
 
@@ -54,7 +54,7 @@ import Testing
         #expect(!close(second.cls.vector(sentence: 2, layerIndex: 1), direct.vector(.cls, sentence: 0, layerIndex: 1)))
 
         // Another max_length or other weights are other cache entries.
-        let other = ModelIdentity(weightsSha256: "w2", configSha256: "c", vocabSha256: "v", numHiddenLayers: 2, hiddenSize: 8)
+        let other = ModelIdentity(weightsSha256: "w2", configSha256: "c", tokenizerSha256: "v", numHiddenLayers: 2, hiddenSize: 8)
         #expect(try cache.fileURL(model: other, dataset: dataset, maxLength: 16) != first.file)
         #expect(try cache.fileURL(model: identity, dataset: dataset, maxLength: 12) != first.file)
         #expect(try cache.load(model: other, dataset: dataset, maxLength: 16) == nil)
@@ -65,7 +65,7 @@ import Testing
         defer { directory.cleanup() }
         let (encoder, _) = try Self.tinyEncoder(in: directory)
         let dataset = try SentEvalDataset(data: Data(Self.text.utf8), path: "toy.txt")
-        let wrong = ModelIdentity(weightsSha256: "w", configSha256: "c", vocabSha256: "v", numHiddenLayers: 6, hiddenSize: 384)
+        let wrong = ModelIdentity(weightsSha256: "w", configSha256: "c", tokenizerSha256: "v", numHiddenLayers: 6, hiddenSize: 384)
         #expect(throws: RuntimeError.self) {
             try FeatureCache(directory: directory.file("cache")).features(for: dataset, encoder: encoder, model: wrong)
         }

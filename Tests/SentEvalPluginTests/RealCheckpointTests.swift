@@ -11,7 +11,7 @@ import Testing
     @Test func meanPooledLastLayerBeatsMajorityOnTense() throws {
         let modelDirectory = try TestModel.minilmDirectory()
         let model = try BertModel.load(directory: modelDirectory)
-        let tokenizer = try BertTokenizer(modelDirectory: modelDirectory)
+        let tokenizer = try Tokenizer(modelDirectory: modelDirectory)
         let encoder = try SentenceEncoder(model: model, tokenizer: tokenizer, maxLength: 128)
         let identity = try ModelIdentity.of(directory: modelDirectory, config: model.config)
         let dataset = try SentEvalDataset.load(path: ProbingData.path(SentEvalTask.tense.fileName), limit: 300)

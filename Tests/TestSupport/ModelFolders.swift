@@ -40,8 +40,10 @@ public enum ModelFolders {
         try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]).write(to: url)
     }
 
-    /// Rewrites `vocab.txt` in `directory` (one token per line) after `edit` changed its lines.
+    /// Rewrites `vocab.txt` in `directory` (one token per line) after `edit` changed its lines, and deletes the
+    /// folder's `tokenizer.json`, which bermo (like transformers) would read instead of `vocab.txt`.
     public static func editVocabulary(in directory: URL, _ edit: (inout [String]) -> Void) throws {
+        try? FileManager.default.removeItem(at: directory.appendingPathComponent("tokenizer.json"))
         let url = directory.appendingPathComponent("vocab.txt")
         var lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }

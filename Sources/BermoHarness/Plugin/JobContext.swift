@@ -52,6 +52,6 @@ public final class JobContext: Sendable {
 /// A model with a task head, and its tokenizer.
 public struct LoadedModel: Sendable {
     public let model: BertModel
-    public let tokenizer: BertTokenizer
+    public let tokenizer: Tokenizer
     public let directory: URL
 }

@@ -41,7 +41,7 @@ public final class ModelReference: Sendable {
     }
 
     /// The tokenizer alone (no model weights copied).
-    public func tokenizer() throws -> BertTokenizer { try cache.base(directory: try directory(), log: log).tokenizer }
+    public func tokenizer() throws -> Tokenizer { try cache.base(directory: try directory(), log: log).tokenizer }
 }
 
 /// A URL computed once under a lock (failures are not cached, so a failed fetch is retried).
@@ -63,12 +63,12 @@ public final class ModelCache: Sendable {
 
     final class Base: Sendable {
         let model: BertModel
-        let tokenizer: BertTokenizer
+        let tokenizer: Tokenizer
         /// Whether the checkpoint had pooler weights (else each head model keeps its seeded initialisation,
         /// exactly as `BertModel.load(directory:numLabels:mix:seed:)` would).
         let hasPooler: Bool
 
-        init(model: BertModel, tokenizer: BertTokenizer) {
+        init(model: BertModel, tokenizer: Tokenizer) {
             self.model = model; self.tokenizer = tokenizer
             hasPooler = !model.notes.contains { $0.hasPrefix("pooler.") }
         }

@@ -36,7 +36,7 @@ public struct ModelSpec: Sendable, Equatable {
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw SuiteError(node.location, field: field, "the model directory \(url.standardizedFileURL.path) does not exist",
                                  fix: "paths are relative to the suite file; give the folder holding "
-                                    + ModelDirectory.requiredFiles.joined(separator: ", ") + ", or a registered model: \(registeredListing)")
+                                    + ModelDirectory.contents + ", or a registered model: \(registeredListing)")
             }
             do { try ModelDirectory.validate(url) } catch {
                 throw SuiteError(node.location, field: field, "\(error)")

@@ -9,7 +9,7 @@ import Synchronization
 /// batch to batch and call to call) is held for a whole `encode`, so concurrent calls take turns.
 public final class SentenceEncoder: Sendable {
     public let model: BertModel
-    public let tokenizer: BertTokenizer
+    public let tokenizer: Tokenizer
     public let maxLength: Int
     public let batchSize: Int
     private let activations = Mutex(Activations())
@@ -23,7 +23,7 @@ public final class SentenceEncoder: Sendable {
     /// Which hidden states to pool: at least one.
     public static let layersRule = SettingRule<[Int]>.nonEmpty()
 
-    public init(model: BertModel, tokenizer: BertTokenizer, maxLength: Int = 128, batchSize: Int = 32) throws {
+    public init(model: BertModel, tokenizer: Tokenizer, maxLength: Int = 128, batchSize: Int = 32) throws {
         if let problem = Self.maxLengthRule.violation(maxLength) {
             throw RuntimeError("max length: \(problem); use \(Self.maxLengthRule.accepted) ([CLS] and [SEP] alone need 2)")
         }
@@ -33,7 +33,7 @@ public final class SentenceEncoder: Sendable {
         if let problem = Self.batchSizeRule.violation(batchSize) {
             throw RuntimeError("batch size: \(problem); use \(Self.batchSizeRule.accepted)")
         }
-        try tokenizer.vocabulary.checkFits(embeddingRows: model.embeddingRows.words)
+        try tokenizer.checkFits(embeddingRows: model.embeddingRows.words)
         self.model = model; self.tokenizer = tokenizer; self.maxLength = maxLength; self.batchSize = batchSize
     }
 

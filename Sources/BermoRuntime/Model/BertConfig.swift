@@ -137,7 +137,7 @@ public struct BertConfig: Settings, Encodable {
         }
         guard padTokenId < vocabSize else {
             throw SettingError("pad_token_id", "\(padTokenId) is outside the vocabulary (vocab_size \(vocabSize))",
-                               fix: "use the id of [PAD] in vocab.txt (0 in BERT vocabularies)")
+                               fix: "use the id of the tokenizer's padding token ([PAD] is 0 in BERT vocabularies)")
         }
     }
 

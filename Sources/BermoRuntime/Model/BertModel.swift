@@ -75,12 +75,12 @@ public final class BertModel: @unchecked Sendable {
 
     /// Loads a model folder's weights and its tokenizer: the pair every command and plugin runs. The tokenizer
     /// is read first and checked against config.json's vocab_size (which the weights are then checked against),
-    /// so a vocab.txt the embedding cannot serve is refused before the weights are allocated.
+    /// so a tokenizer the embedding cannot serve is refused before the weights are allocated.
     public static func loadWithTokenizer(directory: URL, numLabels: Int? = nil, mix: MixConfig? = nil,
-                                         seed: UInt64 = 0) throws -> (BertModel, BertTokenizer) {
-        let tokenizer = try BertTokenizer(modelDirectory: directory)
+                                         seed: UInt64 = 0) throws -> (BertModel, Tokenizer) {
+        let tokenizer = try Tokenizer(modelDirectory: directory)
         let config = try BertConfig.load(from: directory.appendingPathComponent("config.json"))
-        try tokenizer.vocabulary.checkFits(embeddingRows: config.vocabSize)
+        try tokenizer.checkFits(embeddingRows: config.vocabSize)
         let model = try load(directory: directory, numLabels: numLabels, mix: mix, seed: seed)
         return (model, tokenizer)
     }

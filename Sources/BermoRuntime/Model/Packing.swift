@@ -21,7 +21,7 @@ extension BertModel {
             case .wordId(let s, let t, let id, let rows):
                 throw RuntimeError("\(name(s)), token \(t + 1): word id \(id) is outside the word-embedding table "
                     + "(\(rows) rows, vocab_size in config.json); the tokenizer does not match this checkpoint, use the "
-                    + "vocab.txt shipped with its model.safetensors")
+                    + "tokenizer files shipped with its model.safetensors")
             case .tokenType(let s, let t, let type, let rows):
                 throw RuntimeError("\(name(s)), token \(t + 1): token type \(type) is outside the token-type table "
                     + "(\(rows) rows, type_vocab_size in config.json); this model reads at most \(rows) segment(s)")

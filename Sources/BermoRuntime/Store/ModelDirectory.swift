@@ -5,8 +5,18 @@ import Foundation
 /// The runtime reads weights only from safetensors (a PyTorch `.bin` is a pickle, which cannot be read safely
 /// or without PyTorch), so a folder that has only `pytorch_model.bin` gets the few lines of Python that convert it.
 public enum ModelDirectory {
-    /// What every model folder must contain: hyperparameters, weights and the WordPiece vocabulary.
-    public static let requiredFiles = ["config.json", "model.safetensors", "vocab.txt"]
+    /// What every model folder must contain besides a tokenizer: hyperparameters and weights.
+    public static let requiredFiles = ["config.json", "model.safetensors"]
+
+    /// What a complete folder holds, as messages say it.
+    public static let contents = requiredFiles.joined(separator: ", ") + " and a tokenizer ("
+        + TokenizerLayout.description + ")"
+
+    /// Whether `directory` holds the required files and a tokenizer (judged by the files' presence only).
+    public static func isComplete(_ directory: URL) -> Bool {
+        requiredFiles.allSatisfy { FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path) }
+            && (try? TokenizerLayout(directory: directory)) != nil
+    }
 
     public static func validate(_ directory: URL) throws {
         let path = directory.path
@@ -14,7 +24,10 @@ public enum ModelDirectory {
         func exists(_ name: String) -> Bool {
             fileManager.fileExists(atPath: directory.appendingPathComponent(name).path)
         }
-        let missing = requiredFiles.filter { !exists($0) }
+        var missing = requiredFiles.filter { !exists($0) }
+        var tokenizerProblem: String?
+        do { _ = try TokenizerLayout(directory: directory) } catch let error as RuntimeError { tokenizerProblem = error.message }
+        if missing.isEmpty, let tokenizerProblem { throw RuntimeError(tokenizerProblem) }
         if missing.isEmpty { return }
 
         if missing.contains("model.safetensors") {
@@ -28,17 +41,12 @@ public enum ModelDirectory {
                     + conversionSnippet(path, extra: ""))
             }
         }
-        var hints: [String] = []
-        if missing.contains("vocab.txt") && exists("tokenizer.json") {
-            hints.append("vocab.txt can be written from tokenizer.json with: python3 -c \"from transformers import "
-                + "AutoTokenizer; AutoTokenizer.from_pretrained('\(path)').save_pretrained('\(path)')\"")
-        }
+        if tokenizerProblem != nil { missing.append("a tokenizer (\(TokenizerLayout.description))") }
         let present = ((try? fileManager.contentsOfDirectory(atPath: path)) ?? []).sorted()
         throw RuntimeError("\(path) is not a complete Hugging Face BERT model folder: missing "
             + missing.joined(separator: ", ") + " (it has: "
             + (present.isEmpty ? "nothing" : present.joined(separator: ", ")) + "). "
-            + "Download the missing files from the model's Hub page into that folder"
-            + (hints.isEmpty ? "" : "; " + hints.joined(separator: "; ")))
+            + "Download the missing files from the model's Hub page into that folder")
     }
 
     /// Three lines of Python that re-save a model folder with safetensors weights, in place.

@@ -42,9 +42,7 @@ public struct ModelStore: Sendable {
         guard let size = (try? fileManager.attributesOfItem(atPath: weights))?[.size] as? Int,
               size == marker.safetensorsBytes
         else { return false }
-        return ModelDirectory.requiredFiles.allSatisfy {
-            fileManager.fileExists(atPath: folder.appendingPathComponent($0).path)
-        }
+        return ModelDirectory.isComplete(folder)
     }
 
     /// A model folder for `nameOrPath`: an existing directory (validated as a BERT model folder), or a
@@ -57,7 +55,7 @@ public struct ModelStore: Sendable {
             let url = URL(fileURLWithPath: path, isDirectory: isDirectory.boolValue).standardizedFileURL
             guard isDirectory.boolValue else {
                 throw RuntimeError("\(url.path) is a file; pass the model folder that contains "
-                    + ModelDirectory.requiredFiles.joined(separator: ", ") + ", or a registered model name ("
+                    + ModelDirectory.contents + ", or a registered model name ("
                     + RegisteredModel.listing + ")")
             }
             try ModelDirectory.validate(url)
@@ -68,7 +66,7 @@ public struct ModelStore: Sendable {
                 ? "\(path) is not an existing directory and not a registered model name"
                 : "'\(nameOrPath)' is not a registered model name and no directory of that name exists"
             throw RuntimeError("\(what). Registered models: \(RegisteredModel.listing). Otherwise pass the path "
-                + "of a model directory containing " + ModelDirectory.requiredFiles.joined(separator: ", "))
+                + "of a model directory containing " + ModelDirectory.contents)
         }
         let folder = directory(for: model)
         if isInstalled(model) {

@@ -26,10 +26,7 @@ enum BertCharacterClass {
         case 0x111C9: return .otherPunctuation  // SHARADA SANDHI MARK, now a non-spacing mark (Mn)
         default: break
         }
-        guard let age = scalar.properties.age, age.major < 8 || (age.major == 8 && age.minor == 0) else {
-            return .unassigned
-        }
-        return scalar.properties.generalCategory
+        return UnicodeVersion.bertCategories.knows(scalar) ? scalar.properties.generalCategory : .unassigned
     }
 
     /// Removed by text cleaning: general category Cc, Cf, Co or Cs ("other" minus unassigned, in Unicode 8.0),

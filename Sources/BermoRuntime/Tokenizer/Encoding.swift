@@ -1,6 +1,7 @@
-/// The model inputs for one text (or text pair): `[CLS] a [SEP]` or `[CLS] a [SEP] b [SEP]`, with token types 0
-/// for the first segment (including `[CLS]` and its `[SEP]`) and 1 for the second, and an attention mask of ones.
-/// Int32 because that is what the embedding lookup indexes with and what Hugging Face exports.
+/// The model inputs for one text (or text pair), special tokens included as the tokenizer's post-processor adds
+/// them (BERT: `[CLS] a [SEP]` or `[CLS] a [SEP] b [SEP]`, token types 0 for the first segment with `[CLS]` and its
+/// `[SEP]`, 1 for the second), and an attention mask of ones. Int32 because that is what the embedding lookup
+/// indexes with and what Hugging Face exports.
 public struct Encoding: Equatable, Sendable {
     public var inputIds: [Int32]
     public var tokenTypeIds: [Int32]

@@ -1,11 +1,18 @@
 import Foundation
 
-/// The few `tokenizer_config.json` fields that change BERT tokenization, with Hugging Face's defaults for the
-/// ones a file leaves out (lower-casing on, CJK spacing on, accent stripping following lower-casing).
+/// The few `tokenizer_config.json` fields that change the tokenization of the older layouts (`vocab.txt`;
+/// `vocab.json` + `merges.txt`), with Hugging Face's defaults for the ones a file leaves out (lower-casing on, CJK
+/// spacing on, accent stripping following lower-casing, no prefix space).
 struct TokenizerConfiguration: Equatable, Decodable {
+    static let fileName = "tokenizer_config.json"
+
     var doLowerCase = true
     var tokenizeChineseChars = true
     var stripAccents: Bool? = nil
+    /// RoBERTa's: put a space before the text, so its first word is spelled like any other.
+    var addPrefixSpace = false
+    /// The transformers class the file names, if any (`BertTokenizer`, `PreTrainedTokenizerFast`, …).
+    var tokenizerClass: String? = nil
 
     init() {}
 
@@ -40,6 +47,8 @@ struct TokenizerConfiguration: Equatable, Decodable {
         case doLowerCase = "do_lower_case"
         case tokenizeChineseChars = "tokenize_chinese_chars"
         case stripAccents = "strip_accents"
+        case addPrefixSpace = "add_prefix_space"
+        case tokenizerClass = "tokenizer_class"
     }
 
     /// Missing fields keep the defaults; `null` is only meaningful (and only accepted) for `strip_accents`.
@@ -50,5 +59,7 @@ struct TokenizerConfiguration: Equatable, Decodable {
             tokenizeChineseChars = try container.decode(Bool.self, forKey: .tokenizeChineseChars)
         }
         stripAccents = try container.decodeIfPresent(Bool.self, forKey: .stripAccents)
+        if container.contains(.addPrefixSpace) { addPrefixSpace = try container.decode(Bool.self, forKey: .addPrefixSpace) }
+        tokenizerClass = try? container.decodeIfPresent(String.self, forKey: .tokenizerClass)
     }
 }

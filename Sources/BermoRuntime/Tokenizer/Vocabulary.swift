@@ -1,9 +1,11 @@
 import Foundation
 
-/// A WordPiece vocabulary as read from a Hugging Face `vocab.txt`: one token per line, the id is the
-/// zero-based line index.
+/// Every token a tokenizer can produce, by id: the spellings (`tokens[id]`) and the lookup the models use.
 ///
-/// The reading rules copy `transformers.models.bert.tokenization_bert.load_vocab` so that ids agree with the
+/// Read from a Hugging Face `vocab.txt` (one token per line, the id is the zero-based line index), or built from
+/// the token-to-id tables of `tokenizer.json` and `vocab.json` (see `TokenizerJSON`, `BytePairFiles`).
+///
+/// The `vocab.txt` rules copy `transformers.models.bert.tokenization_bert.load_vocab` so that ids agree with the
 /// reference bit for bit: lines are split the way Python's text mode does (`\n`, `\r\n` and a lone `\r` all end
 /// a line), nothing but the line break is stripped (a token may carry spaces), an empty line is a real (empty)
 /// token, and a token that appears on several lines maps to its *last* line, because the reference builds a
@@ -13,27 +15,16 @@ public struct Vocabulary: Sendable {
     public let tokens: [String]
     /// Token -> id, built once; later duplicate lines win, as in the reference.
     let idsByToken: [String: Int32]
-    /// Where the tokens came from (the vocab.txt path), for messages.
+    /// Where the tokens came from (the file's path), for messages.
     public let source: String
+    /// How messages count entries: the lines of a vocab.txt, or the ids of a JSON table.
+    let entries: Entries
 
-    /// Ids of the special tokens every BERT vocabulary must contain.
-    public let clsId: Int32
-    public let sepId: Int32
-    public let padId: Int32
-    public let unkId: Int32
-    public let maskId: Int32
-
-    /// Spellings of the special tokens, fixed by the BERT vocabularies this runtime reads.
-    public static let clsToken = "[CLS]"
-    public static let sepToken = "[SEP]"
-    public static let padToken = "[PAD]"
-    public static let unkToken = "[UNK]"
-    public static let maskToken = "[MASK]"
-    public static let specialTokens = [clsToken, sepToken, padToken, unkToken, maskToken]
+    enum Entries: Sendable { case lines, ids }
 
     /// Reads `vocab.txt` through `TextFile` (Python's universal newlines, as `load_vocab` reads it; invalid UTF-8
-    /// and NUL bytes located). Throws naming the file when it is missing, not UTF-8, starts with a byte-order mark,
-    /// or lacks one of the special tokens or has one twice.
+    /// and NUL bytes located). Throws naming the file when it is missing, not UTF-8, or starts with a byte-order
+    /// mark. Which special tokens it must hold is the tokenizer's business (`BertSpecialTokens`).
     public init(contentsOf file: URL) throws {
         let text = try TextFile(contentsOf: file.path, unreadableFix: "point the tokenizer at the model directory that contains "
             + "vocab.txt (download the model again if the file is missing)")
@@ -47,59 +38,40 @@ public struct Vocabulary: Sendable {
         try self.init(tokens: text.lines, source: file.path)
     }
 
-    /// Builds a vocabulary from tokens in id order; `source` names where they came from in error messages.
-    ///
-    /// Each special token must be on exactly one line. The reference lets the last of several lines win, which
-    /// silently gives `[CLS]` an id a longer-than-the-model vocabulary invents; a special token twice is a
-    /// hand-edited or concatenated file, so it is refused with both lines named.
-    public init(tokens: [String], source: String = "the in-memory vocabulary") throws {
+    /// Builds a vocabulary from tokens in id order (a token on several lines maps to the last); `source` names
+    /// where they came from in error messages, `entries` how they are counted there.
+    init(tokens: [String], source: String = "the in-memory vocabulary", entries: Entries = .lines) throws {
         guard tokens.count <= Int(Int32.max) else {
-            throw RuntimeError(
-                "The vocabulary \(source) has \(tokens.count) tokens, more than Int32 ids can address. "
-                    + "Use a real WordPiece vocab.txt.")
+            throw RuntimeError("The vocabulary \(source) has \(tokens.count) tokens, more than Int32 ids can address. "
+                + "Use the tokenizer files shipped with the model.")
         }
         var ids = [String: Int32](minimumCapacity: tokens.count)
-        var specialLines: [String: [Int]] = [:]
-        for (index, token) in tokens.enumerated() {
-            ids[token] = Int32(index)
-            if token.hasPrefix("["), Vocabulary.specialTokens.contains(token) { specialLines[token, default: []].append(index + 1) }
-        }
-        func special(_ name: String) throws -> Int32 {
-            let lines = specialLines[name] ?? []
-            guard let first = lines.first else {
-                throw RuntimeError("\(source): there is no \(name) line, but a BERT vocab.txt must contain each of "
-                    + Vocabulary.specialTokens.joined(separator: ", ")
-                    + "; use the vocab.txt shipped with the model rather than a hand-made one")
-            }
-            guard lines.count == 1 else {
-                let listed = lines.dropLast().map(String.init).joined(separator: ", ") + " and \(lines[lines.count - 1])"
-                throw RuntimeError("\(source): \(name) is on lines \(listed), but a BERT vocab.txt has each special token "
-                    + "once (its line number is its id in the model); remove the extra line(s), or use the vocab.txt "
-                    + "shipped with the model")
-            }
-            return Int32(first - 1)
-        }
+        for (index, token) in tokens.enumerated() { ids[token] = Int32(index) }
         self.tokens = tokens
         self.idsByToken = ids
         self.source = source
-        clsId = try special(Vocabulary.clsToken)
-        sepId = try special(Vocabulary.sepToken)
-        padId = try special(Vocabulary.padToken)
-        unkId = try special(Vocabulary.unkToken)
-        maskId = try special(Vocabulary.maskToken)
+        self.entries = entries
     }
 
     /// Refuses a vocabulary whose ids do not all index a row of a word-embedding table of `rows` rows. Every id
-    /// this vocabulary gives is a line index, so it fits exactly when it has at most `rows` lines; a longer
-    /// vocab.txt would make encoding read past the end of the table.
+    /// this vocabulary gives is an index into `tokens`, so it fits exactly when it has at most `rows` entries; a
+    /// longer one would make encoding read past the end of the table.
     public func checkFits(embeddingRows rows: Int) throws {
         guard count > rows else { return }
-        throw RuntimeError("\(source) has \(count) lines, but the model's word-embedding table has \(rows) rows "
-            + "(vocab_size in config.json): line \(rows + 1) ('\(tokens[rows])') and the \(count - rows - 1) after it "
-            + "would have ids past the end of the table; use the vocab.txt that came with this model.safetensors")
+        let extra = "'\(tokens[rows])') and the \(count - rows - 1) after it would have ids past the end of the table"
+        switch entries {
+        case .lines:
+            throw RuntimeError("\(source) has \(count) lines, but the model's word-embedding table has \(rows) rows "
+                + "(vocab_size in config.json): line \(rows + 1) (\(extra); use the vocab.txt that came with this "
+                + "model.safetensors")
+        case .ids:
+            throw RuntimeError("\(source) has \(count) tokens (ids 0 to \(count - 1)), but the model's word-embedding "
+                + "table has \(rows) rows (vocab_size in config.json): id \(rows) (\(extra); use the tokenizer files "
+                + "that came with this model.safetensors")
+        }
     }
 
-    /// Number of ids (lines), which is what the model's embedding table must have at least.
+    /// Number of ids, which is what the model's embedding table must have at least.
     public var count: Int { tokens.count }
 
     /// The id of `token`, or nil when the vocabulary does not contain it.
@@ -108,5 +80,54 @@ public struct Vocabulary: Sendable {
     /// The spelling of `id`, or nil when it is out of range.
     public func token(of id: Int32) -> String? {
         id >= 0 && Int(id) < tokens.count ? tokens[Int(id)] : nil
+    }
+}
+
+/// The five special tokens every BERT `vocab.txt` holds, with their ids.
+///
+/// Each must be on exactly one line. The reference lets the last of several lines win, which silently gives
+/// `[CLS]` an id a longer-than-the-model vocabulary invents; a special token twice is a hand-edited or concatenated
+/// file, so it is refused with both lines named.
+struct BertSpecialTokens: Sendable {
+    let cls: Int32
+    let sep: Int32
+    let pad: Int32
+    let unk: Int32
+    let mask: Int32
+
+    /// Spellings of the special tokens, fixed by the BERT vocabularies this runtime reads.
+    static let clsToken = "[CLS]"
+    static let sepToken = "[SEP]"
+    static let padToken = "[PAD]"
+    static let unkToken = "[UNK]"
+    static let maskToken = "[MASK]"
+    /// In the order transformers' `Tokenizer` registers them as added tokens.
+    static let all = [padToken, unkToken, clsToken, sepToken, maskToken]
+
+    init(in vocabulary: Vocabulary) throws {
+        var lines: [String: [Int]] = [:]
+        for (index, token) in vocabulary.tokens.enumerated() where token.hasPrefix("[") && Self.all.contains(token) {
+            lines[token, default: []].append(index + 1)
+        }
+        func special(_ name: String) throws -> Int32 {
+            let found = lines[name] ?? []
+            guard let first = found.first else {
+                throw RuntimeError("\(vocabulary.source): there is no \(name) line, but a BERT vocab.txt must contain each of "
+                    + [Self.clsToken, Self.sepToken, Self.padToken, Self.unkToken, Self.maskToken].joined(separator: ", ")
+                    + "; use the vocab.txt shipped with the model rather than a hand-made one")
+            }
+            guard found.count == 1 else {
+                let listed = found.dropLast().map(String.init).joined(separator: ", ") + " and \(found[found.count - 1])"
+                throw RuntimeError("\(vocabulary.source): \(name) is on lines \(listed), but a BERT vocab.txt has each special "
+                    + "token once (its line number is its id in the model); remove the extra line(s), or use the vocab.txt "
+                    + "shipped with the model")
+            }
+            return Int32(first - 1)
+        }
+        cls = try special(Self.clsToken)
+        sep = try special(Self.sepToken)
+        pad = try special(Self.padToken)
+        unk = try special(Self.unkToken)
+        mask = try special(Self.maskToken)
     }
 }

@@ -3,12 +3,18 @@
 /// remainder has no match, or the word is longer than `maxInputCharsPerWord` scalars, the whole word becomes a
 /// single `[UNK]`, exactly as the reference does (it never emits a partial split).
 struct WordPieceTokenizer: Sendable {
-    let vocabulary: Vocabulary
+    /// The model's own table (added tokens are matched before the model sees the text).
+    let idsByToken: [String: Int32]
+    let unkId: Int32
+    /// What marks a piece that continues a word (`##`), as UTF-8.
+    let continuingSubwordPrefix: [UInt8]
     /// Counted in Unicode scalars, like Python's `len(str)` and Rust's `chars().count()`.
     let maxInputCharsPerWord: Int
 
-    init(vocabulary: Vocabulary, maxInputCharsPerWord: Int = 100) {
-        self.vocabulary = vocabulary
+    init(idsByToken: [String: Int32], unkId: Int32, continuingSubwordPrefix: String = "##", maxInputCharsPerWord: Int = 100) {
+        self.idsByToken = idsByToken
+        self.unkId = unkId
+        self.continuingSubwordPrefix = Array(continuingSubwordPrefix.utf8)
         self.maxInputCharsPerWord = maxInputCharsPerWord
     }
 
@@ -17,7 +23,7 @@ struct WordPieceTokenizer: Sendable {
         /// UTF-8 of the word; `offsets[i]` is where scalar `i` starts, `offsets[count]` the end.
         var utf8: [UInt8] = []
         var offsets: [Int] = []
-        /// `##` followed by the rest of the word from the current start, so every candidate piece is a prefix.
+        /// The prefix followed by the rest of the word from the current start, so every candidate piece is a prefix.
         var candidate: [UInt8] = []
         /// Ids found for the word so far, discarded if the word turns out unmatchable.
         var pieces: [Int32] = []
@@ -27,7 +33,7 @@ struct WordPieceTokenizer: Sendable {
     func appendIds(of word: ArraySlice<Unicode.Scalar>, to ids: inout [Int32], scratch: inout Scratch) {
         let count = word.count
         if count > maxInputCharsPerWord {
-            ids.append(vocabulary.unkId)
+            ids.append(unkId)
             return
         }
         scratch.utf8.removeAll(keepingCapacity: true)
@@ -47,9 +53,9 @@ struct WordPieceTokenizer: Sendable {
         scratch.pieces.removeAll(keepingCapacity: true)
         var start = 0
         while start < count {
-            let prefixLength = start == 0 ? 0 : 2
+            let prefixLength = start == 0 ? 0 : continuingSubwordPrefix.count
             scratch.candidate.removeAll(keepingCapacity: true)
-            if start > 0 { scratch.candidate.append(contentsOf: [0x23, 0x23]) }
+            if start > 0 { scratch.candidate.append(contentsOf: continuingSubwordPrefix) }
             scratch.candidate.append(contentsOf: scratch.utf8[scratch.offsets[start]...])
             var end = count
             var found: Int32?
@@ -62,7 +68,7 @@ struct WordPieceTokenizer: Sendable {
                 end -= 1
             }
             guard let id = found else {
-                ids.append(vocabulary.unkId)
+                ids.append(unkId)
                 return
             }
             scratch.pieces.append(id)
@@ -73,6 +79,6 @@ struct WordPieceTokenizer: Sendable {
 
     @inline(__always)
     private func lookUp(_ bytes: ArraySlice<UInt8>) -> Int32? {
-        vocabulary.idsByToken[String(decoding: bytes, as: UTF8.self)]
+        idsByToken[String(decoding: bytes, as: UTF8.self)]
     }
 }

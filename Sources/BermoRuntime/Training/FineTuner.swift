@@ -5,7 +5,7 @@ import Foundation
 /// evaluation, divergence detection and resumable checkpoints.
 public final class FineTuner {
     public let model: BertModel
-    public let tokenizer: BertTokenizer
+    public let tokenizer: Tokenizer
     public let config: FineTuneConfig
     public let kind: TaskKind
     public let optimizer: AdamW
@@ -36,12 +36,12 @@ public final class FineTuner {
     public private(set) var rng: SeededRandom
     public private(set) var history: [LogEntry] = []
 
-    public init(model: BertModel, tokenizer: BertTokenizer, config: FineTuneConfig, kind: TaskKind) throws {
+    public init(model: BertModel, tokenizer: Tokenizer, config: FineTuneConfig, kind: TaskKind) throws {
         guard model.numLabels == kind.numLabels else {
             throw RuntimeError("the model head has \(model.numLabels) outputs but the task needs \(kind.numLabels)")
         }
         do { try config.validate() } catch let e as SettingError { throw RuntimeError("fine-tuning settings: \(e)") }
-        try tokenizer.vocabulary.checkFits(embeddingRows: model.embeddingRows.words)
+        try tokenizer.checkFits(embeddingRows: model.embeddingRows.words)
         guard config.maxSeqLength <= model.config.maxPositionEmbeddings else {
             throw RuntimeError("max_seq_length \(config.maxSeqLength) must lie in 2...\(model.config.maxPositionEmbeddings) (the model's max_position_embeddings)")
         }

@@ -35,7 +35,7 @@ public enum ModelCheckpoint {
         }
         let json = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
         try json.write(to: dir.appendingPathComponent("config.json"), options: .atomic)
-        for name in ["vocab.txt", "tokenizer_config.json", "special_tokens_map.json"] {
+        for name in TokenizerLayout.fileNames {
             let from = sourceDirectory.appendingPathComponent(name), to = dir.appendingPathComponent(name)
             guard FileManager.default.fileExists(atPath: from.path), from.standardizedFileURL != to.standardizedFileURL else { continue }
             try? FileManager.default.removeItem(at: to)
