@@ -11,6 +11,20 @@ struct JSONDuplicateKeysTests {
         #expect(first("{\"a\": 1,\n \"b\": 2,\n \"a\": 3}") == .init(key: "a", object: "", line: 3))
         #expect(first("{\"id2label\": {\"0\": \"x\",\n\"0\": \"y\"}}") == .init(key: "0", object: "id2label", line: 2))
         #expect(first("[{\"a\": 1}, {\"k\": {\"a\": 1, \"a\": 2}}]") == .init(key: "a", object: "[].k", line: 1))
+        #expect(first("{\"added_tokens\": [{\"id\": 0},\n {\"id\": 1, \"id\": 2}]}") == .init(key: "id", object: "added_tokens[]", line: 2))
+    }
+
+    @Test("JSONParser finds the same repeated key, object and line as the scan, while it parses")
+    func parserAgrees() {
+        let texts = ["{\"a\": 1,\n \"b\": 2,\n \"a\": 3}", "{\"id2label\": {\"0\": \"x\",\n\"0\": \"y\"}}",
+                     "[{\"a\": 1}, {\"k\": {\"a\": 1, \"a\": 2}}]", "{\"added_tokens\": [{\"id\": 0},\n {\"id\": 1, \"id\": 2}]}",
+                     #"{"m": [[{"x": 1, "\u0078": 2}]]}"#, #"{"a": {"a": 1}, "b": [{"a": 2}]}"#]
+        for text in texts {
+            let parsed: JSONParser.Failure?
+            do { _ = try JSONParser.parse(Array(text.utf8)); parsed = nil } catch { parsed = error }
+            #expect(parsed?.duplicate == first(text), "\(text)")
+        }
+        #expect(first(#"{"m": [[{"x": 1, "\u0078": 2}]]}"#) == .init(key: "x", object: "m[][]", line: 1))
     }
 
     @Test("escapes are compared unescaped, as every JSON reader sees them")

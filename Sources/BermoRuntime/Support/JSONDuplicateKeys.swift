@@ -7,42 +7,38 @@ public enum JSONDuplicateKeys {
     public struct Duplicate: Equatable, Sendable {
         /// The repeated key, unescaped.
         public var key: String
-        /// The enclosing keys from the top (`""` for the top-level object), e.g. `"id2label"`.
+        /// The enclosing keys from the top (`""` for the top-level object), e.g. `"id2label"`, `"added_tokens[]"`.
         public var object: String
         /// 1-based line of the second occurrence.
         public var line: Int
     }
 
     /// The first repeated key, scanning in file order. Meant for text a JSON parser has already accepted:
-    /// on malformed text it returns whatever it found so far and never reads out of bounds.
+    /// on malformed text it returns whatever it found so far and never reads out of bounds. (`JSONParser` finds
+    /// repeated keys itself while it builds its objects; this scan serves the files Foundation decodes.)
     public static func first(in text: some Collection<UInt8>) -> Duplicate? {
         let bytes = Array(text)
-        var stack: [Object?] = []   // nil: an array
+        var stack: [Container] = []
         var line = 1
         var i = 0
         while i < bytes.count {
             switch bytes[i] {
             case UInt8(ascii: "\n"): line += 1
-            case UInt8(ascii: "{"):
-                let path: String
-                switch stack.last {
-                case .some(.some(let parent)): path = parent.path.isEmpty ? parent.lastKey : parent.path + "." + parent.lastKey
-                case .some(.none): path = (stack.compactMap { $0 }.last?.path ?? "") + "[]"
-                case .none: path = ""
-                }
-                stack.append(Object(path: path))
-            case UInt8(ascii: "["): stack.append(nil)
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                let parent = stack.last
+                let path = parent.map { child(of: $0.path, key: $0.isArray ? nil : $0.lastKey) } ?? ""
+                stack.append(Container(path: path, isArray: bytes[i] == UInt8(ascii: "[")))
             case UInt8(ascii: "}"), UInt8(ascii: "]"): if !stack.isEmpty { stack.removeLast() }
             // The open object is changed in place: a copy of it would copy its set of keys, which makes an object
             // of n keys (a 50,000-token vocabulary) cost n² instead of n.
             case UInt8(ascii: ","):
-                if let top = stack.indices.last, stack[top] != nil { stack[top]!.expectingKey = true }
+                if let top = stack.indices.last, !stack[top].isArray { stack[top].expectingKey = true }
             case UInt8(ascii: "\""):
                 let (string, end) = readString(bytes, from: i + 1)
                 i = end
-                if let top = stack.indices.last, stack[top]?.expectingKey == true {
-                    if stack[top]!.keys.contains(string) { return Duplicate(key: string, object: stack[top]!.path, line: line) }
-                    stack[top]!.keys.insert(string); stack[top]!.expectingKey = false; stack[top]!.lastKey = string
+                if let top = stack.indices.last, !stack[top].isArray, stack[top].expectingKey {
+                    if stack[top].keys.contains(string) { return Duplicate(key: string, object: stack[top].path, line: line) }
+                    stack[top].keys.insert(string); stack[top].expectingKey = false; stack[top].lastKey = string
                 }
             default: break
             }
@@ -51,8 +47,22 @@ public enum JSONDuplicateKeys {
         return nil
     }
 
-    /// An open object while scanning: its keys so far, its path, and whether the next string is a key.
-    struct Object { var keys: Set<String> = []; var path: String; var expectingKey = true; var lastKey = "" }
+    /// An open object or list while scanning: its path, and for an object its keys so far and whether the next
+    /// string is a key.
+    struct Container {
+        var path: String
+        var isArray: Bool
+        var keys: Set<String> = []
+        var expectingKey = true
+        var lastKey = ""
+    }
+
+    /// The path of a value inside the container at `parentPath`: `parent.key` in an object, `parent[]` in a list
+    /// (`key` nil). Both readers name objects this way (`added_tokens[]`, `model.vocab`).
+    static func child(of parentPath: String, key: String?) -> String {
+        guard let key else { return parentPath + "[]" }
+        return parentPath.isEmpty ? key : parentPath + "." + key
+    }
 
     /// The message for a refused file: what, where, why it matters and the fix.
     public static func message(_ d: Duplicate, file: String) -> String {

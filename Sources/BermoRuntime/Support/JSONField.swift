@@ -25,11 +25,10 @@ struct JSONField {
         do {
             value = try JSONParser.parse(text.bytes)
         } catch {
+            if let duplicate = error.duplicate { throw RuntimeError(JSONDuplicateKeys.message(duplicate, file: url.path)) }
             throw RuntimeError("\(url.path):\(error.line):\(error.column): \(error.problem), so it is not valid JSON; "
                 + "download the file again")
         }
-        // After parsing: the scan for repeated keys is only meaningful on valid JSON.
-        try JSONDuplicateKeys.check(text.bytes, file: url.path)
         return JSONField(value: value, path: "", file: url.path)
     }
 

@@ -5,17 +5,21 @@
 /// string (a real token in vocabularies trained on text with byte-order marks), and `JSONDecoder` into
 /// `JSONValue` must guess each value's type by trying, which makes a 50,000-entry vocabulary slow. This parser
 /// reads each value once, keeps every string exactly, tells integers (no fraction, no exponent) from other
-/// numbers, and reports a syntax error with its line and column.
+/// numbers, and reports a syntax error, or a key repeated in one object, with its line and column.
 struct JSONParser {
     struct Failure: Error, Equatable {
         /// 1-based, columns counted in bytes.
         let line: Int
         let column: Int
         let problem: String
+        /// Set when the text is valid JSON but an object repeats a key (which readers resolve differently).
+        var duplicate: JSONDuplicateKeys.Duplicate? = nil
     }
 
     private let bytes: [UInt8]
     private var index = 0
+    /// The keys leading to the value being read (nil: an element of a list), to name an object whose key repeats.
+    private var path: [String?] = []
 
     /// Parses `bytes`, which must hold exactly one JSON value (with whitespace around it).
     static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
@@ -80,12 +84,22 @@ struct JSONParser {
         repeat {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a key (a string)") }
+            let keyStart = index
             let key = try string()
+            if members[key] != nil {
+                index = keyStart
+                var repeated = failure("key \(VisibleText.quoted(key)) appears twice in one object")
+                repeated.duplicate = JSONDuplicateKeys.Duplicate(
+                    key: key, object: path.reduce("") { JSONDuplicateKeys.child(of: $0, key: $1) }, line: repeated.line)
+                throw repeated
+            }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':' after the key") }
             index += 1
             skipWhitespace()
+            path.append(key)
             members[key] = try value(depth: depth + 1)
+            path.removeLast()
         } while try !closesAfterElement(UInt8(ascii: "}"), in: "an object")
         return .object(members)
     }
@@ -93,10 +107,12 @@ struct JSONParser {
     private mutating func array(depth: Int) throws(Failure) -> JSONValue {
         var elements: [JSONValue] = []
         if opensEmpty(closing: UInt8(ascii: "]")) { return .array(elements) }
+        path.append(nil)
         repeat {
             skipWhitespace()
             elements.append(try value(depth: depth + 1))
         } while try !closesAfterElement(UInt8(ascii: "]"), in: "a list")
+        path.removeLast()
         return .array(elements)
     }
 
