@@ -11,13 +11,6 @@ public struct PairedComparison: Codable, Sendable, Equatable {
         public var difference: Double
     }
 
-    public struct Interval: Codable, Sendable, Equatable {
-        public var level: Double
-        public var low: Double
-        public var high: Double
-        public var method: MeanInterval.Method
-    }
-
     public var model: String
     public var task: String
     public var group: String?
@@ -33,8 +26,9 @@ public struct PairedComparison: Codable, Sendable, Equatable {
     public var meanDifference: Double?
     /// Sample standard deviation of the differences; null for n < 2.
     public var stdDifference: Double?
-    /// 95% interval of the mean difference; null for n < 2 (no interval exists, and none is made up).
-    public var interval: Interval?
+    /// 95% interval of the mean difference (`level`, `low`, `high`, `method`); null for n < 2 (no interval
+    /// exists, and none is made up).
+    public var interval: MeanInterval?
     public var excludesZero: Bool?
     /// Why something is missing or unusual (too few seeds, seeds without a partner, zero spread).
     public var note: String?
@@ -75,7 +69,7 @@ public struct PairedComparison: Codable, Sendable, Equatable {
         meanDifference = n > 0 ? mean : nil
         stdDifference = std
         let interval = MeanInterval.forMean(of: differences, level: Self.level)
-        self.interval = interval.map { Interval(level: $0.level, low: $0.low, high: $0.high, method: $0.method) }
+        self.interval = interval
         excludesZero = interval?.excludesZero
         note = Self.note(n: n, std: std, variant: v, reference: r, pair: pair)
     }

@@ -1,7 +1,8 @@
 import BermoRuntime
 
-/// A two-sided confidence interval for the mean of a sample (here: per-seed differences).
-public struct MeanInterval: Sendable, Equatable {
+/// A two-sided confidence interval for the mean of a sample (here: per-seed differences); encoded as it stands
+/// in `results.json`'s comparisons.
+public struct MeanInterval: Codable, Sendable, Equatable {
     public enum Method: String, Codable, Sendable {
         case studentT = "student-t"
         case bootstrapPercentile = "bootstrap-percentile"
