@@ -32,17 +32,16 @@ public struct SeedPowerReport: RunReport {
         let percent = String(format: "%g", 100 * options.power)
         var text = "Seeds per run to detect a drop of \(Format.number(options.drop)) with a one-sided two-sample t-test at level "
             + "\(options.alpha) with power \(percent)% (noncentral t, equal seeds per run, each run's std = the seed std measured here).\n\n"
-        let header = ["task", "variant", "metric", "seeds measured", "seed std", "seeds per run", "power with the seeds measured"]
-        text += "| " + header.joined(separator: " | ") + " |\n|---|---|---|---:|---:|---:|---:|\n"
-        for a in measured {
+        let left = ["task", "variant", "metric"].map { ReportTable.Column($0) }
+        let right = ["seeds measured", "seed std", "seeds per run", "power with the seeds measured"].map { ReportTable.Column($0, .right) }
+        text += ReportTable(columns: left + right, rows: measured.map { a in
             let std = a.std!
             let needed = SampleSize.seedsPerRun(drop: options.drop, std: std, alpha: options.alpha, power: options.power)
             let now = SampleSize.power(seedsPerRun: a.n, drop: options.drop, std: std, alpha: options.alpha)
-            let cells = [a.task, a.variant, a.metric, "\(a.n)", Format.number(std),
-                         needed.map { "\($0)" + (std == 0 ? " (no spread measured)" : "") } ?? "more than 100000",
-                         String(format: "%.2f", now)]
-            text += "| " + cells.map(Markdown.escape).joined(separator: " | ") + " |\n"
-        }
+            return [a.task, a.variant, a.metric, "\(a.n)", Format.number(std),
+                    needed.map { "\($0)" + (std == 0 ? " (no spread measured)" : "") } ?? "more than 100000",
+                    String(format: "%.2f", now)].map { ReportTable.Cell($0) }
+        }).markdown
         text += "\nA seed std from a few seeds is itself uncertain (from 5 seeds, its 95% interval is 0.60–2.87 times the estimate), "
             + "and a regression needs the drop to exceed the tolerance too: keep the tolerance below the drop you want to catch.\n"
         return ReportOutput(text: text)
